@@ -1,0 +1,274 @@
+"""Evaluating a pack against one form: every rule on every item ends as exactly one outcome —
+passed, failed, not applicable (``when`` certainly false) or not evaluable (with its reason) — and
+each failure or not-evaluable outcome becomes a finding."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+import jsonschema
+
+from .errors import NotEvaluable
+from .expressions import Expression, Scope, truth_of
+from .figures import FALSE, TRUE, Figure, Truth
+from .findings import Finding, FormResult, RuleCounts, fingerprint
+from .packs import Pack, Rule, Template
+from .values import Blank, Record, Rows, Text, child_pointer, convert, plain
+
+_FOR_EACH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[\*\])?")
+KEY_FIELDS = ("source", "name", "id", "title")
+
+
+@dataclass(frozen=True)
+class Item:
+    record: Any
+    parent: Any
+    index: int | None
+    key: str  # business-key path, for fingerprints
+
+
+def items(form: Record, path: str | None, key_field: str | None = None) -> Iterator[Item]:
+    """The items a rule's ``for_each`` names: ``funds``, ``tasks[*].indicators``; the form itself if None."""
+    if not path:
+        yield Item(form, None, None, "")
+        return
+    segments = [m.group(1) for m in _FOR_EACH.finditer(path)]
+    yield from _walk(form, segments, None, "", key_field)
+
+
+def _walk(node: Any, segments: list[str], parent: Any, key: str, key_field: str | None) -> Iterator[Item]:
+    name, rest = segments[0], segments[1:]
+    value = node.get(name) if isinstance(node, Record) else None
+    if isinstance(value, Rows):
+        for i, element in enumerate(value):
+            if not isinstance(element, Record):
+                continue
+            element_key = f"{key}/{name}[{_business_key(element, i, key_field)}]"
+            if rest:
+                yield from _walk(element, rest, element, element_key, key_field)
+            else:
+                yield Item(element, node, i, element_key)
+    elif isinstance(value, Record):
+        if rest:
+            yield from _walk(value, rest, value, f"{key}/{name}", key_field)
+        else:
+            yield Item(value, node, None, f"{key}/{name}")
+
+
+def _business_key(record: Record, index: int, key_field: str | None) -> str:
+    for f in ((key_field,) if key_field else ()) + KEY_FIELDS:
+        value = record.get(f)
+        if isinstance(value, (Text, Figure)):
+            return f"{f}={str(value).strip()}"
+    return str(index)
+
+
+def form_key(raw: Mapping[str, Any]) -> str:
+    parts = [str(raw.get(k, "")) for k in ("form_type", "year", "department", "project", "title")]
+    return "|".join(parts)
+
+
+class Checker:
+    """One pack, ready to check forms: the schema validator is built once, here."""
+
+    def __init__(self, pack: Pack, schema: Mapping[str, Any] | None = None):
+        self.pack = pack
+        self.rules = pack.enabled_rules
+        self.validator = jsonschema.Draft202012Validator(schema) if schema is not None else None
+
+    def check(self, raw: Mapping[str, Any], result: FormResult, *, provenance_base: str | None = None,
+              positions: Mapping[str, tuple] | None = None, input_file: str | None = None) -> FormResult:
+        invalid: dict[str, str] = {}
+        provenance = raw.get("provenance") if isinstance(raw.get("provenance"), dict) else {}
+        locate = _Locator(provenance, positions or {}, input_file, provenance_base)
+        fkey = form_key(raw)
+        if self.validator is not None:
+            for error in sorted(self.validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
+                pointer = "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
+                invalid.setdefault(pointer, _short(error.message))
+                result.findings.append(Finding(
+                    pack=self.pack.id, rule=f"schema.{error.validator}", severity="error",
+                    message=f"表格数据不符合 {self.pack.form_type} 的结构：{_short(error.message)}",
+                    pointer=pointer, values={"value": _short(repr(error.instance), 80)},
+                    source=locate(pointer), fingerprint=fingerprint("schema", fkey, pointer, error.validator),
+                    outcome="schema", title="schema"))
+        form = convert(dict(raw), "", invalid)
+        for rule in self.rules:
+            counts = result.outcomes.setdefault(rule.id, RuleCounts())
+            for it in items(form, rule.for_each, rule.key):
+                finding = self._evaluate(rule, it, form, counts, fkey, locate)
+                if finding is not None:
+                    result.findings.append(finding)
+        return result
+
+    def _evaluate(self, rule: Rule, it: Item, form: Record, counts: RuleCounts, fkey: str,
+                  locate: "_Locator") -> Finding | None:
+        outcome, scope, detail = evaluate_rule(rule, it.record, parent=it.parent, form=form, index=it.index,
+                                               params=self.pack.param_values)
+        if outcome == "passed":
+            counts.passed += 1
+            return None
+        if outcome == "not_applicable":
+            counts.not_applicable += 1
+            return None
+        values = evidence(rule, scope, detail)
+        if outcome == "failed":
+            counts.failed += 1
+            pointer = failure_pointer(rule, it.record, detail)
+            message = render(rule.message, scope)
+            severity = rule.severity
+            kind = "failed"
+        else:
+            counts.not_evaluable += 1
+            pointer = it.record.pointer if isinstance(it.record, Record) else ""
+            message = f"{rule.title}：无法判断（{detail}）"
+            values["reason"] = str(detail)
+            severity = "info"
+            kind = "not-evaluable"
+        field = pointer[len(it.record.pointer):] if pointer.startswith(it.record.pointer) else pointer
+        return Finding(pack=self.pack.id if rule.pack == self.pack.id else rule.pack, rule=rule.id, severity=severity,
+                       message=message, pointer=pointer, values=values, source=locate(pointer),
+                       fingerprint=fingerprint(rule.pack, rule.id, fkey, it.key, field, kind), outcome=kind,
+                       title=rule.title)
+
+
+def evaluate_rule(rule: Rule, record: Any, *, parent: Any = None, form: Any = None, index: int | None = None,
+                  params: Any = None) -> tuple[str, Scope, Any]:
+    """Evaluate one rule on one item. Returns (outcome, scope, detail): detail is the failed comparison's
+    (left, right) for ``failed``, the reason for ``not_evaluable``."""
+    scope = Scope(item=record, parent=parent, form=form if form is not None else record, index=index, params=params)
+    try:
+        for name, expr in rule.lets:
+            scope.lets[name] = expr(scope)
+        if rule.when is not None:
+            if truth_of(rule.when(scope)) is FALSE:
+                return "not_applicable", scope, None
+        result = truth_of(rule.check(scope))
+    except NotEvaluable as exc:
+        return "not_evaluable", scope, exc.reason
+    except RecursionError:
+        return "not_evaluable", scope, "expression too deep to evaluate"
+    if result is FALSE:
+        return "failed", scope, _sides(rule.check, scope)
+    return "passed", scope, None
+
+
+def _sides(check: Expression, scope: Scope) -> tuple[Any, Any] | None:
+    if check.compare is None:
+        return None
+    _, left, right = check.compare
+    try:
+        return left(scope), right(scope)
+    except NotEvaluable:
+        return None
+
+
+def failure_pointer(rule: Rule, record: Any, detail: Any) -> str:
+    base = record.pointer if isinstance(record, Record) else ""
+    if rule.pointer:
+        return child_pointer(base, rule.pointer)
+    if detail is not None:
+        for side in detail:
+            pointer = getattr(side, "pointer", None)
+            if isinstance(side, (Figure, Text, Blank)) and pointer:
+                return pointer
+    return base
+
+
+def evidence(rule: Rule, scope: Scope, detail: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in rule.fields_used():
+        values[name] = plain(scope.item.get(name)) if isinstance(scope.item, Record) else None
+    for name, value in scope.lets.items():
+        values[name] = _shown(value)
+    if isinstance(detail, tuple):
+        left, right = detail
+        if isinstance(left, Figure) and isinstance(right, Figure):
+            if left.printed is not None and right.printed is None:
+                values["computed"] = right.format_like(left)
+                values["consistent"] = right.consistent_values(left)
+                values["interval"] = right.interval_text(like=left)
+            elif right.printed is None:
+                values["computed"] = str(right)
+            elif left.printed is None:
+                values["computed"] = str(left)
+    return values
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Figure) and value.printed is None:
+        return value.format()
+    return plain(value)
+
+
+def render(template: Template, scope: Scope) -> str:
+    out = []
+    for part in template.parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        expr, spec = part
+        try:
+            value = expr(scope)
+        except NotEvaluable:
+            out.append("?")
+            continue
+        out.append(format_value(value, spec))
+    return "".join(out)
+
+
+def format_value(value: Any, spec: str = "") -> str:
+    if isinstance(value, Figure):
+        if spec in ("%", "pct"):
+            return value.format("%", 2)
+        if spec.endswith("%"):
+            return value.format("%", int(spec[1:-1]))
+        if spec.endswith("f"):
+            return value.format(None, int(spec[1:-1]))
+        return str(value)
+    if isinstance(value, Truth):
+        return {"TRUE": "是", "FALSE": "否"}.get(value.name, "不确定")
+    if isinstance(value, Rows):
+        return "、".join(format_value(v) for v in value)
+    return str(value)
+
+
+class _Locator:
+    """Pointer → where it is in the source: the form's provenance, else the line in the form data file."""
+
+    def __init__(self, provenance: Mapping[str, Any], positions: Mapping[str, tuple], input_file: str | None,
+                 base: str | None):
+        self.provenance = provenance
+        self.positions = positions
+        self.input_file = input_file
+
+    def __call__(self, pointer: str) -> dict[str, Any] | None:
+        p = pointer
+        while True:
+            if p in self.provenance and isinstance(self.provenance[p], dict):
+                source = {k: v for k, v in self.provenance[p].items() if v is not None}
+                file = source.get("file")
+                if isinstance(file, str) and self.input_file and not os.path.isabs(file):
+                    source["file"] = os.path.normpath(os.path.join(os.path.dirname(self.input_file), file))
+                return source
+            if not p:
+                break
+            p = p.rsplit("/", 1)[0]
+        if self.positions and self.input_file:
+            p = pointer
+            while p not in self.positions and p:
+                p = p.rsplit("/", 1)[0]
+            if p in self.positions:
+                return {"file": self.input_file, "line": self.positions[p][0]}
+        return None
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _short(text: str, most: int = 160) -> str:
+    return text if len(text) <= most else text[:most] + "…"

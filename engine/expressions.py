@@ -1,0 +1,456 @@
+"""The rule expression language: a small, pinned subset of Python, safe by construction.
+
+An expression is parsed once, when its pack loads (simpleeval's parser), checked against an
+allowlist, and compiled into a tree of small Python closures. Nothing is ever passed to ``eval``; no
+Python attribute is ever read (``a.b`` is a key lookup in a form object); only registered functions
+can be called; literals are exact Decimals. Work per evaluation is bounded by the caps below, so no
+timeout is needed.
+
+Allowed: names, number/string/True/False/None literals, tuples of literals and names, ``+ - * /``,
+unary ``- + not``, comparisons (``== != < <= > >= in not in``, chained), ``and or`` (Kleene
+three-valued logic), ``x if c else y``, calls of registered functions (positional and keyword
+arguments), ``a.b`` and ``a['b']`` / ``a[0]`` key lookups with constant keys. Everything else — ``**``,
+``%``, lambdas, comprehensions, f-strings, attribute access to Python objects, dunder names,
+assignments — is refused at load with its position.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+import simpleeval
+
+from .errors import NotEvaluable
+from .figures import FALSE, MAYBE, TRUE, Figure, Truth, describe, parse_decimal
+from .values import Blank, Record, Rows, Text, is_blank
+
+MAX_SOURCE = 1000          # characters in one expression
+MAX_NODES = 300            # AST nodes in one expression
+MAX_DEPTH = 24             # nesting depth
+MAX_STRING = 200           # characters in one string literal
+SCOPE_NAMES = frozenset({"item", "parent", "form", "index", "params"})
+RESERVED = SCOPE_NAMES | {"True", "False", "None"}
+
+
+class ExpressionError(Exception):
+    """An expression refused at load: ``offset`` is the 0-based column in the expression source."""
+
+    def __init__(self, message: str, offset: int = 0, code: str = "expression-error"):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.code = code
+
+
+@dataclass
+class Scope:
+    """What one evaluation sees. Built once per rule and item; nothing is copied."""
+
+    item: Any
+    parent: Any = None
+    form: Any = None
+    index: Any = None
+    params: Any = None
+    lets: dict[str, Any] = field(default_factory=dict)
+
+
+Compiled = Callable[[Scope], Any]
+
+
+@dataclass(frozen=True)
+class Expression:
+    source: str
+    tree: ast.AST
+    fields: frozenset[str]      # item fields it reads
+    lets: frozenset[str]        # let names it reads
+    functions: frozenset[str]   # functions it calls
+    params: frozenset[str]      # params it reads (params.x / params['x'])
+    run: Compiled
+    compare: tuple[str, Compiled, Compiled] | None = None  # top-level `a OP b`: both sides, for evidence
+
+    def __call__(self, scope: Scope) -> Any:
+        return self.run(scope)
+
+
+def compile_expression(source: str, functions: Mapping[str, Callable], let_names: frozenset[str] = frozenset(),
+                       *, lenient_functions: bool = False) -> Expression:
+    """Parse and check ``source``; raise ``ExpressionError`` with a column for anything refused."""
+    if not isinstance(source, str):
+        source = str(source)
+    if len(source) > MAX_SOURCE:
+        raise ExpressionError(f"expression is {len(source)} characters long; at most {MAX_SOURCE} are allowed",
+                              0, "expression-too-long")
+    if not source.strip():
+        raise ExpressionError("empty expression", 0, "expression-syntax")
+    try:
+        node = simpleeval.SimpleEval.parse(source.strip())
+    except SyntaxError as exc:
+        raise ExpressionError(f"syntax error: {exc.msg}", max((exc.offset or 1) - 1, 0), "expression-syntax") from None
+    except (RecursionError, MemoryError, ValueError, simpleeval.InvalidExpression) as exc:
+        raise ExpressionError(f"expression cannot be parsed: {exc}", 0, "expression-syntax") from None
+    if len(source.strip().splitlines()) > 1 or not isinstance(node, ast.Expr):
+        raise ExpressionError("an expression must be a single expression, not a statement", 0, "expression-syntax")
+    lead = len(source) - len(source.lstrip())
+    compiler = _Compiler(source.strip(), functions, let_names, lead, lenient_functions)
+    _check_size(node.value, lead)
+    run = compiler.compile(node.value)
+    compare = None
+    top = node.value
+    if isinstance(top, ast.Compare) and len(top.ops) == 1:
+        compare = (type(top.ops[0]).__name__, compiler.compile(top.left), compiler.compile(top.comparators[0]))
+    return Expression(source, node.value, frozenset(compiler.fields), frozenset(compiler.lets_used),
+                      frozenset(compiler.calls), frozenset(compiler.params), run, compare)
+
+
+def _check_size(node: ast.AST, lead: int) -> None:
+    count = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"expression has more than {MAX_NODES} parts", 0, "expression-too-complex")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"expression is nested more than {MAX_DEPTH} deep",
+                                  lead + getattr(current, "col_offset", 0), "expression-too-complex")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(current))
+
+
+# -- run-time semantics ---------------------------------------------------------------------------
+
+def _figure_operand(value: Any, op: str) -> Figure:
+    if isinstance(value, Figure):
+        return value
+    if is_blank(value):
+        raise value.missing() if isinstance(value, Blank) else NotEvaluable("no value")
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return Figure.exact(Decimal(value))
+    raise NotEvaluable(f"not a figure: {describe(value)} (in {op})")
+
+
+def _arith(op: str) -> Callable[[Any, Any], Any]:
+    def apply(a: Any, b: Any) -> Any:
+        x, y = _figure_operand(a, op), _figure_operand(b, op)
+        if op == "+":
+            return x + y
+        if op == "-":
+            return x - y
+        if op == "*":
+            return x * y
+        return x / y
+    return apply
+
+
+_ORDER = {"Lt": "lt", "LtE": "le", "Gt": "gt", "GtE": "ge"}
+
+
+def compare(op: str, a: Any, b: Any) -> Truth:
+    """Three-valued comparison of two expression values. ``op`` is an ast operator class name."""
+    if op in ("In", "NotIn"):
+        result = _contains(b, a)
+        return result.negate() if op == "NotIn" else result
+    if isinstance(a, Blank):
+        raise a.missing()
+    if isinstance(b, Blank):
+        raise b.missing()
+    if a is None or b is None:
+        raise NotEvaluable("no value")
+    a_fig = isinstance(a, (Figure, int, Decimal)) and not isinstance(a, bool)
+    b_fig = isinstance(b, (Figure, int, Decimal)) and not isinstance(b, bool)
+    if a_fig and b_fig:
+        x, y = _figure_operand(a, op), _figure_operand(b, op)
+        if op == "Eq":
+            return x.eq(y)
+        if op == "NotEq":
+            return x.ne(y)
+        return getattr(x, _ORDER[op])(y)
+    if op in ("Eq", "NotEq"):
+        if isinstance(a, (Truth, bool)) or isinstance(b, (Truth, bool)):
+            equal = Truth.of(a) is Truth.of(b) if isinstance(a, (Truth, bool)) and isinstance(b, (Truth, bool)) else False
+        elif isinstance(a, str) and isinstance(b, str):
+            equal = str(a).strip() == str(b).strip()
+        else:
+            equal = False
+        result = TRUE if equal else FALSE
+        return result.negate() if op == "NotEq" else result
+    raise NotEvaluable(f"cannot order {describe(a)} and {describe(b)}")
+
+
+def _contains(container: Any, needle: Any) -> Truth:
+    if isinstance(container, str):
+        if isinstance(needle, Blank):
+            raise needle.missing()
+        return TRUE if str(needle) in container else FALSE
+    if isinstance(container, (tuple, list)):
+        rank = 0
+        for element in container:
+            try:
+                rank = max(rank, compare("Eq", needle, element).rank)
+            except NotEvaluable:
+                continue
+            if rank == 2:
+                break
+        return (FALSE, MAYBE, TRUE)[rank]
+    if isinstance(container, Blank):
+        raise container.missing()
+    raise NotEvaluable(f"'in' needs text or a list, not {describe(container)}")
+
+
+def _lookup(value: Any, key: Any, where: str) -> Any:
+    if isinstance(value, Record):
+        return value.get(str(key))
+    if isinstance(value, Rows) and isinstance(key, int):
+        if -len(value) <= key < len(value):
+            return value[key]
+        return Blank(f"{value.pointer}/{key}")
+    if isinstance(value, Blank):
+        raise value.missing()
+    raise NotEvaluable(f"{where}: {describe(value)} has no '{key}'")
+
+
+class _Compiler:
+    def __init__(self, source: str, functions: Mapping[str, Callable], let_names: frozenset[str], lead: int,
+                 lenient_functions: bool):
+        self.source = source
+        self.functions = functions
+        self.let_names = let_names
+        self.lead = lead
+        self.lenient = lenient_functions
+        self.fields: set[str] = set()
+        self.lets_used: set[str] = set()
+        self.calls: set[str] = set()
+        self.params: set[str] = set()
+
+    def refuse(self, node: ast.AST, message: str, code: str = "expression-forbidden") -> ExpressionError:
+        return ExpressionError(message, self.lead + getattr(node, "col_offset", 0), code)
+
+    def compile(self, node: ast.AST) -> Compiled:
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            raise self.refuse(node, f"{_describe_node(node)} is not allowed in rule expressions")
+        return method(node)
+
+    # literals and names
+
+    def _Constant(self, node: ast.Constant) -> Compiled:
+        value = node.value
+        if isinstance(value, bool):
+            result: Any = TRUE if value else FALSE
+        elif value is None:
+            result = Blank()
+        elif isinstance(value, (int, float)):
+            text = ast.get_source_segment(self.source, node) or repr(value)
+            try:
+                result = Figure.exact(parse_decimal(text.replace("_", "")))
+            except ValueError as exc:
+                raise self.refuse(node, str(exc), "expression-literal") from None
+        elif isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise self.refuse(node, f"string literal longer than {MAX_STRING} characters", "expression-literal")
+            result = Text(value)
+        else:
+            raise self.refuse(node, f"{type(value).__name__} literals are not allowed", "expression-literal")
+        return lambda scope: result
+
+    def _Name(self, node: ast.Name) -> Compiled:
+        name = node.id
+        if name.startswith("_"):
+            raise self.refuse(node, f"names starting with '_' are not allowed: {name}")
+        if name in self.let_names:
+            self.lets_used.add(name)
+            lets_key = name
+
+            def let_value(scope: Scope) -> Any:
+                return scope.lets[lets_key]
+            return let_value
+        if name == "item":
+            return lambda scope: scope.item
+        if name == "parent":
+            return lambda scope: scope.parent
+        if name == "form":
+            return lambda scope: scope.form
+        if name == "index":
+            return lambda scope: scope.index
+        if name == "params":
+            return lambda scope: scope.params
+        if name in self.functions:
+            raise self.refuse(node, f"'{name}' is a function: call it as {name}(…)")
+        self.fields.add(name)
+
+        def field_value(scope: Scope) -> Any:
+            return scope.item.get(name)
+        return field_value
+
+    def _Tuple(self, node: ast.Tuple) -> Compiled:
+        parts = [self.compile(e) for e in node.elts]
+        return lambda scope: Rows(p(scope) for p in parts)
+
+    _List = _Tuple
+
+    # key lookups
+
+    def _Attribute(self, node: ast.Attribute) -> Compiled:
+        if node.attr.startswith("_"):
+            raise self.refuse(node, f"names starting with '_' are not allowed: {node.attr}")
+        if isinstance(node.value, ast.Name) and node.value.id == "params":
+            self.params.add(node.attr)
+        base = self.compile(node.value)
+        key = node.attr
+        where = ast.get_source_segment(self.source, node) or key
+        return lambda scope: _lookup(base(scope), key, where)
+
+    def _Subscript(self, node: ast.Subscript) -> Compiled:
+        key_node = node.slice
+        if not isinstance(key_node, ast.Constant) or isinstance(key_node.value, bool) or \
+                not isinstance(key_node.value, (str, int)):
+            raise self.refuse(node, "only constant keys are allowed in [ ]: a['name'] or a[0]")
+        key = key_node.value
+        if isinstance(key, str) and key.startswith("_"):
+            raise self.refuse(node, f"keys starting with '_' are not allowed: {key}")
+        if isinstance(node.value, ast.Name) and node.value.id == "params" and isinstance(key, str):
+            self.params.add(key)
+        base = self.compile(node.value)
+        where = ast.get_source_segment(self.source, node) or str(key)
+        return lambda scope: _lookup(base(scope), key, where)
+
+    # operators
+
+    def _BinOp(self, node: ast.BinOp) -> Compiled:
+        ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+        op = ops.get(type(node.op))
+        if op is None:
+            raise self.refuse(node, f"operator {type(node.op).__name__} is not allowed (only + - * /)")
+        left, right, apply = self.compile(node.left), self.compile(node.right), _arith(op)
+        return lambda scope: apply(left(scope), right(scope))
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> Compiled:
+        operand = self.compile(node.operand)
+        if isinstance(node.op, ast.Not):
+            return lambda scope: Truth.of(operand(scope)).negate()
+        if isinstance(node.op, ast.USub):
+            return lambda scope: -_figure_operand(operand(scope), "-")
+        if isinstance(node.op, ast.UAdd):
+            return lambda scope: _figure_operand(operand(scope), "+")
+        raise self.refuse(node, f"operator {type(node.op).__name__} is not allowed")
+
+    def _BoolOp(self, node: ast.BoolOp) -> Compiled:
+        parts = [self.compile(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            def conj(scope: Scope) -> Truth:
+                rank = 2
+                for part in parts:
+                    rank = min(rank, Truth.of(part(scope)).rank)
+                    if rank == 0:
+                        return FALSE
+                return (FALSE, MAYBE, TRUE)[rank]
+            return conj
+
+        def disj(scope: Scope) -> Truth:
+            rank = 0
+            for part in parts:
+                rank = max(rank, Truth.of(part(scope)).rank)
+                if rank == 2:
+                    return TRUE
+            return (FALSE, MAYBE, TRUE)[rank]
+        return disj
+
+    def _Compare(self, node: ast.Compare) -> Compiled:
+        allowed = {"Eq", "NotEq", "Lt", "LtE", "Gt", "GtE", "In", "NotIn"}
+        ops = [type(o).__name__ for o in node.ops]
+        for o in ops:
+            if o not in allowed:
+                raise self.refuse(node, f"comparison {o} is not allowed")
+        operands = [self.compile(node.left)] + [self.compile(c) for c in node.comparators]
+        if len(ops) == 1:
+            op, left, right = ops[0], operands[0], operands[1]
+            return lambda scope: compare(op, left(scope), right(scope))
+
+        def chain(scope: Scope) -> Truth:
+            rank = 2
+            previous = operands[0](scope)
+            for op, operand in zip(ops, operands[1:]):
+                current = operand(scope)
+                rank = min(rank, compare(op, previous, current).rank)
+                if rank == 0:
+                    return FALSE
+                previous = current
+            return (FALSE, MAYBE, TRUE)[rank]
+        return chain
+
+    def _IfExp(self, node: ast.IfExp) -> Compiled:
+        test, body, orelse = self.compile(node.test), self.compile(node.body), self.compile(node.orelse)
+
+        def choose(scope: Scope) -> Any:
+            truth = Truth.of(test(scope))
+            if truth is TRUE:
+                return body(scope)
+            if truth is FALSE:
+                return orelse(scope)
+            raise NotEvaluable("the condition of 'if … else' is uncertain within the printed precision")
+        return choose
+
+    def _Call(self, node: ast.Call) -> Compiled:
+        if not isinstance(node.func, ast.Name):
+            raise self.refuse(node, "only registered functions can be called, by name: f(x)")
+        name = node.func.id
+        fn = self.functions.get(name)
+        if fn is None:
+            if not self.lenient:
+                known = ", ".join(sorted(self.functions)) or "none"
+                raise self.refuse(node, f"unknown function '{name}' (known: {known})", "unknown-function")
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.refuse(node, "**kwargs is not allowed")
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.refuse(arg, "*args is not allowed")
+        self.calls.add(name)
+        if fn is not None:
+            _check_arity(self, node, name, fn)
+        args = [self.compile(a) for a in node.args]
+        kwargs = [(kw.arg, self.compile(kw.value)) for kw in node.keywords]
+        functions = self.functions
+
+        def call(scope: Scope) -> Any:
+            target = functions[name]
+            values = [a(scope) for a in args]
+            options = {k: v(scope) for k, v in kwargs}
+            try:
+                return target(*values, **options)
+            except NotEvaluable:
+                raise
+            except (ArithmeticError, TypeError, ValueError, KeyError, IndexError, AttributeError,
+                    RecursionError, MemoryError) as exc:
+                raise NotEvaluable(f"{name}() failed: {type(exc).__name__}: {exc}") from None
+        return call
+
+
+def _check_arity(compiler: _Compiler, node: ast.Call, name: str, fn: Callable) -> None:
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+    except TypeError as exc:
+        raise compiler.refuse(node, f"{name}(): {exc}", "function-arguments") from None
+
+
+def _describe_node(node: ast.AST) -> str:
+    names = {
+        "Lambda": "lambda", "ListComp": "a list comprehension", "SetComp": "a set comprehension",
+        "DictComp": "a dict comprehension", "GeneratorExp": "a generator expression",
+        "JoinedStr": "an f-string", "FormattedValue": "an f-string", "Dict": "a dict literal", "Set": "a set literal",
+        "NamedExpr": "':='", "Starred": "'*'", "Await": "await", "Yield": "yield", "Slice": "a slice",
+    }
+    return names.get(type(node).__name__, type(node).__name__)
+
+
+def truth_of(value: Any) -> Truth:
+    if isinstance(value, Blank):
+        raise value.missing()
+    return Truth.of(value)
