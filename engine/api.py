@@ -157,10 +157,20 @@ class Auditor:
 
     def check_paths(self, paths: Iterable[str | Path], reader: str | None = None,
                     notes: list[str] | None = None) -> Report:
-        report = Report(tool={"name": "formaudit", "version": __version__})
+        report = new_report()
         for path in self.expand(paths, notes):
-            report.results.append(self.check_file(path, reader))
+            self.add_result(report, self.check_file(path, reader))
         return report
+
+    def add_result(self, report: Report, result: FormResult) -> None:
+        """Append a result, and describe in the report every rule of the packs that checked it."""
+        report.results.append(result)
+        for entry in result.packs:
+            if entry["pack"] not in report.rules:
+                pack = self.loader.load(entry["pack"]) if entry["pack"] in self.registry.pack_ids() else \
+                    next((p for p in self.explicit if p.id == entry["pack"]), None)
+                if pack is not None:
+                    report.rules[entry["pack"]] = pack.rule_info()
 
 
 def new_report() -> Report:

@@ -139,10 +139,9 @@ def evaluate_rule(rule: Rule, record: Any, *, parent: Any = None, form: Any = No
                   params: Any = None) -> tuple[str, Scope, Any]:
     """Evaluate one rule on one item. Returns (outcome, scope, detail): detail is the failed comparison's
     (left, right) for ``failed``, the reason for ``not_evaluable``."""
-    scope = Scope(item=record, parent=parent, form=form if form is not None else record, index=index, params=params)
+    scope = Scope(item=record, parent=parent, form=form if form is not None else record, index=index, params=params,
+                  let_defs=rule.let_defs)
     try:
-        for name, expr in rule.lets:
-            scope.lets[name] = expr(scope)
         if rule.when is not None:
             if truth_of(rule.when(scope)) is FALSE:
                 return "not_applicable", scope, None
@@ -182,8 +181,13 @@ def evidence(rule: Rule, scope: Scope, detail: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in rule.fields_used():
         values[name] = plain(scope.item.get(name)) if isinstance(scope.item, Record) else None
-    for name, value in scope.lets.items():
-        values[name] = _shown(value)
+    for name, expr in rule.lets:
+        if name not in scope.lets:
+            try:
+                scope.lets[name] = expr(scope)
+            except NotEvaluable:
+                continue
+        values[name] = _shown(scope.lets[name])
     if isinstance(detail, tuple):
         left, right = detail
         if isinstance(left, Figure) and isinstance(right, Figure):

@@ -55,7 +55,8 @@ class Scope:
     form: Any = None
     index: Any = None
     params: Any = None
-    lets: dict[str, Any] = field(default_factory=dict)
+    let_defs: Mapping[str, "Compiled"] = field(default_factory=dict)  # the rule's lets, computed on first use
+    lets: dict[str, Any] = field(default_factory=dict)                # the values computed so far
 
 
 Compiled = Callable[[Scope], Any]
@@ -265,7 +266,11 @@ class _Compiler:
             lets_key = name
 
             def let_value(scope: Scope) -> Any:
-                return scope.lets[lets_key]
+                try:
+                    return scope.lets[lets_key]
+                except KeyError:
+                    value = scope.lets[lets_key] = scope.let_defs[lets_key](scope)
+                    return value
             return let_value
         if name == "item":
             return lambda scope: scope.item

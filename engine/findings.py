@@ -88,6 +88,8 @@ class FormResult:
 class Report:
     tool: dict[str, str]
     results: list[FormResult] = field(default_factory=list)
+    # pack id → rule id → {title, description, severity, refs, …}: for reporters that describe rules
+    rules: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def packs(self) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -75,6 +76,10 @@ class Rule:
     overridden_by: tuple[str, ...] = ()  # packs whose overrides changed it
     default_severity: str = ""
 
+    @cached_property
+    def let_defs(self) -> dict[str, Expression]:
+        return dict(self.lets)
+
     @property
     def expressions(self) -> list[Expression]:
         out = [e for _, e in self.lets]
@@ -117,6 +122,12 @@ class Pack:
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+    def rule_info(self) -> dict[str, dict[str, Any]]:
+        """What reporters need to describe each rule (SARIF rules, HTML help): plain data."""
+        return {r.id: {"pack": r.pack, "title": r.title, "description": r.description, "severity": r.severity,
+                       "default_severity": r.default_severity, "refs": list(r.refs), "enabled": r.enabled,
+                       "file": r.file, "line": r.line} for r in self.rules}
 
     def manifest(self) -> list[dict[str, str]]:
         """This pack and every pack it extends: id, version, sha256 (for reproducible reports)."""
