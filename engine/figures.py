@@ -59,7 +59,12 @@ _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal
 _NUMBER = re.compile(
     r"^\s*(?P<sign>[+\-−]?)\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>[^\d\s.,+\-−].*?)?\s*$"
 )
-_UNIT_TEXT = re.compile(r"^[%‰％]|^[\u4e00-\u9fff/a-zA-Z²³·]+$")
+# A unit is short: %, ‰, a known unit, or one or two CJK characters (with 万/亿/千 and a "/per" part);
+# longer text after a number ("10次以上", "9月前") is a target or a sentence, not a figure.
+_UNIT_TEXT = re.compile(
+    r"^(?:[%‰％]|百分比|平方米|平方公里|立方米|万平方米|万立方米|人民币元|"
+    r"[万亿千]?[\u4e00-\u9fff]{1,2}(?:/[\u4e00-\u9fff]{1,2})?|[a-zA-Z]{1,5}(?:/[a-zA-Z]{1,5})?)$")
+_NOT_UNITS = ("以上", "以下", "以内", "左右", "以前", "以后", "之前", "之后", "前", "后", "底", "内", "余", "多")
 
 
 def normalise_unit(unit: str | None) -> tuple[str | None, Decimal]:
@@ -191,7 +196,7 @@ class Figure:
         if not m:
             return None
         unit = m.group("unit")
-        if unit is not None and not _UNIT_TEXT.match(unit):
+        if unit is not None and (not _UNIT_TEXT.match(unit) or any(w in unit for w in _NOT_UNITS)):
             return None
         digits = m.group("int").replace(",", "")
         frac = m.group("frac") or ""

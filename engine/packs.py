@@ -234,7 +234,7 @@ class PackLoader:
                 inherited[rule.id] = rule
         for rule_id, change in (data.get("overrides") or {}).items():
             if rule_id not in inherited:
-                line, col = positions.at(f"/overrides/{_escape(rule_id)}")
+                line, col = positions.key_at(f"/overrides/{_escape(rule_id)}")
                 raise PackError(f"overrides rule '{rule_id}', which no extended pack defines", file=file,
                                 line=line, column=col, code="override-unknown-rule",
                                 hint=_suggest(rule_id, inherited))
@@ -285,7 +285,7 @@ class PackLoader:
         names: set[str] = set()
         for name, source in (raw.get("let") or {}).items():
             if name in ("item", "parent", "form", "index", "params") or name in self.functions:
-                line, col = positions.at(f"{at}/let/{name}")
+                line, col = positions.key_at(f"{at}/let/{name}")
                 raise PackError(f"let name '{name}' hides a built-in name", file=file, line=line, column=col,
                                 code="let-shadows")
             lets.append((name, self._expr(source, f"{at}/let/{name}", positions, file, frozenset(names), params)))

@@ -26,7 +26,15 @@ _STANDARD = {
 
 
 class Positions(dict):
-    """JSON Pointer → (line, column), both 1-based."""
+    """JSON Pointer → (line, column) of the value, both 1-based; ``keys`` holds where each mapping
+    key itself is written (for errors about a key rather than its value)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys: dict[str, tuple[int, int]] = {}
+
+    def key_at(self, pointer: str) -> tuple[int | None, int | None]:
+        return self.keys.get(pointer) or self.at(pointer)
 
     def at(self, pointer: str) -> tuple[int | None, int | None]:
         while True:
@@ -97,6 +105,7 @@ class _Builder:
                     raise self.fail(key_node, f"duplicate key '{key}'", "yaml-duplicate-key")
                 child = f"{pointer}/{_escape(key)}"
                 self.positions[child] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+                self.positions.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 out[key] = self.build(value_node, child, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
