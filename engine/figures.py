@@ -7,9 +7,9 @@ a rate computed from printed amounts is known only within an interval too; compa
 three-valued (``Truth``): certainly true, possibly true (``MAYBE``), certainly false.
 
 Conventions (see docs/numbers.md):
-- a printed figure's half-unit is half of its last printed digit (``446`` → ± 0.5);
-- a printed zero amount or count (``0``, ``0.00``) is exactly zero — forms print 0 for "nothing";
-  a printed zero *rate* (``0.00%``) keeps its half-unit, since a tiny rate rounds to it;
+- a printed figure's half-unit is half of its last printed digit (``446`` → ± 0.5), zero included:
+  ``0`` may be a rounded 0.4 (rules that mean "exactly nothing" say ``certainly(x != 0)`` or
+  ``x == 0``, which is true within rounding);
 - literals in expressions and pack params are exact;
 - scales are normalised: 万元 → 元 × 10 000, % → × 0.01, ‰ → × 0.001.
 """
@@ -207,7 +207,7 @@ class Figure:
         dim, scale = normalise_unit(unit)
         style = unit.strip() if unit else ""
         value = _NOMINAL.multiply(number, scale)
-        if exact or (number == 0 and dim != ""):
+        if exact:
             half = _ZERO
         else:
             half = _NOMINAL.multiply(_HALF * Decimal(1).scaleb(-len(frac)), scale)

@@ -125,8 +125,10 @@ def test_not_evaluable_reasons():
         ev("actual / 2", {"source": "x"})
     with pytest.raises(NotEvaluable, match="no value at /actual"):
         ev("actual / 2", {"actual": "—"})
-    with pytest.raises(NotEvaluable, match="denominator 0 is 0"):
+    with pytest.raises(NotEvaluable, match="denominator 0 may be 0"):
         ev("a / b", {"a": "5", "b": "0"})
+    with pytest.raises(NotEvaluable, match="denominator 0 is 0"):
+        ev("a / 0", {"a": "5"})
     with pytest.raises(NotEvaluable, match="not a figure"):
         ev("a + 1", {"a": "完成"})
     with pytest.raises(NotEvaluable, match="uncertain"):

@@ -46,9 +46,11 @@ def test_not_figures(text):
     assert P(text) is None
 
 
-def test_printed_zero_amount_is_exact_but_zero_rate_is_not():
-    assert P("0").is_exact and P("0.00").is_exact
-    assert not P("0.00%").is_exact
+def test_printed_zero_keeps_its_rounding_interval():
+    # 0.01 and 0.49 print as 0 and 0 with no decimals, their sum 0.50 as 1: consistent rounding
+    assert (P("0").lo, P("0").hi) == (Decimal("-0.5"), Decimal("0.5"))
+    assert P("1").eq(P("0") + P("0")) is MAYBE
+    assert (P("0.00%").lo, P("0.00%").hi) == (Decimal("-0.00005"), Decimal("0.00005"))
 
 
 def test_json_numbers_by_shortest_repr():
@@ -59,6 +61,8 @@ def test_json_numbers_by_shortest_repr():
 
 def test_division_by_possibly_zero_is_not_evaluable():
     with pytest.raises(NotEvaluable, match="is 0"):
+        P("5") / Figure.exact(0)
+    with pytest.raises(NotEvaluable, match="may be 0"):
         P("5") / P("0")
     with pytest.raises(NotEvaluable, match="may be 0"):
         P("5") / P("0.00%")
