@@ -25,7 +25,7 @@ from formaudit.registry import Registry
 from formaudit.values import convert
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-MARKER = re.compile(r"<!-- doc-test: (\w+)\s*([^>]*?)\s*-->\s*\n(```(\w+)\n(.*?)\n```|((?:\|.*\|\n?)+))", re.S)
+MARKER = re.compile(r"<!-- doc-test: (\w+)\s*([^>]*?)\s*-->\s*\n(```(\w+)\n(.*?)\n```|((?:\|[^\n]*\|\n?)+))", re.S)
 
 
 def doc_blocks():
