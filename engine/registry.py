@@ -153,4 +153,13 @@ class Registry:
         return path if path.is_file() else None
 
     def form_types(self) -> list[str]:
-        return [p for p in self.pack_ids() if self.form_schema_file(p) is not None]
+        """Form types with a schema (for listings and messages: a broken pack is left out here and
+        reported when it is used)."""
+        out = []
+        for pack_id in self.pack_ids():
+            try:
+                if self.form_schema_file(pack_id) is not None:
+                    out.append(pack_id)
+            except PluginError:
+                continue
+        return out
