@@ -12,6 +12,10 @@ three-valued logic), ``x if c else y``, calls of registered functions (positiona
 arguments), ``a.b`` and ``a['b']`` / ``a[0]`` key lookups with constant keys. Everything else — ``**``,
 ``%``, lambdas, comprehensions, f-strings, attribute access to Python objects, dunder names,
 assignments — is refused at load with its position.
+
+A function marked ``catches_not_evaluable = True`` (``known``, ``reason``) receives an argument that
+cannot be evaluated as a ``Blank`` carrying the reason, so that a rule can ask whether something can be
+judged without becoming not evaluable itself.
 """
 
 from __future__ import annotations
@@ -422,8 +426,12 @@ class _Compiler:
 
         def call(scope: Scope) -> Any:
             target = functions[name]
-            values = [a(scope) for a in args]
-            options = {k: v(scope) for k, v in kwargs}
+            if getattr(target, "catches_not_evaluable", False):
+                values = [_caught(a, scope) for a in args]
+                options = {k: _caught(v, scope) for k, v in kwargs}
+            else:
+                values = [a(scope) for a in args]
+                options = {k: v(scope) for k, v in kwargs}
             try:
                 return target(*values, **options)
             except NotEvaluable:
@@ -432,6 +440,15 @@ class _Compiler:
                     RecursionError, MemoryError) as exc:
                 raise NotEvaluable(f"{name}() failed: {type(exc).__name__}: {exc}") from None
         return call
+
+
+def _caught(compiled: Compiled, scope: Scope) -> Any:
+    """An argument of a function marked ``catches_not_evaluable``: what cannot be evaluated arrives as a
+    ``Blank`` carrying the reason, instead of making the whole rule not evaluable."""
+    try:
+        return compiled(scope)
+    except NotEvaluable as exc:
+        return Blank(reason=exc.reason)
 
 
 def _check_arity(compiler: _Compiler, node: ast.Call, name: str, fn: Callable) -> None:

@@ -4,6 +4,12 @@ Each is registered in the ``formaudit.functions`` entry-point group under the na
 They take expression values (``Figure``, ``Text``, ``Blank``, ``Record``, ``Rows``, ``Truth``) and raise
 ``NotEvaluable`` when the answer cannot be known. Blank amounts are skipped by ``sum``/``min``/``max``:
 on these forms a blank amount cell means "nothing".
+
+Functions: ``sum min max abs round len`` (figures), ``blank present`` (cells), ``col where exclude first
+filled having`` (rows), ``has`` (does the form show a field at all), ``certainly possibly within``
+(three-valued), ``contains`` (text), ``exact`` (a printed figure taken at its face value: weights and
+scores), ``known reason`` (can a value be evaluated, and if not, why — they receive what cannot be
+evaluated instead of failing the rule).
 """
 
 from __future__ import annotations
@@ -192,7 +198,8 @@ def contains(text: Any, *words: Any) -> Truth:
 
 
 __all__ = ["abs_", "sum_", "min_", "max_", "round_", "len_", "blank", "present", "col", "where", "exclude",
-           "first", "certainly", "possibly", "within", "contains", "MAYBE", "Text"]
+           "first", "certainly", "possibly", "within", "contains", "filled", "having", "has", "exact", "known",
+           "reason", "MAYBE", "Text"]
 
 
 def filled(rows: Any, *fields: Any) -> Rows:
@@ -204,3 +211,91 @@ def filled(rows: Any, *fields: Any) -> Rows:
     names = [str(f) for f in fields]
     return Rows((r for r in rows if isinstance(r, Record) and all(not is_blank(r.get(n)) for n in names)),
                 getattr(rows, "pointer", ""))
+
+
+def having(rows: Any, field: Any, *words: Any) -> Rows:
+    """The rows whose ``field`` is a text containing any of ``words`` (a word or a list of words):
+    ``having(indicators, 'level1', '产出')`` finds 产出指标 and 产出指标(50分) alike. Blank cells never match."""
+    if isinstance(rows, Blank):
+        return Rows((), rows.pointer or "")
+    if not isinstance(rows, (Rows, tuple)):
+        raise NotEvaluable(f"having() needs rows, not {describe(rows)}")
+    key = str(field)
+    wanted: list[str] = []
+    for w in words:
+        if isinstance(w, (Rows, tuple, list)):
+            wanted.extend(str(x) for x in w if not is_blank(x))
+        elif not is_blank(w):
+            wanted.append(str(w))
+
+    def hit(record: Any) -> bool:
+        if not isinstance(record, Record):
+            return False
+        cell = record.get(key)
+        if is_blank(cell):
+            return False
+        text = str(cell)
+        return any(w in text for w in wanted)
+    return Rows((r for r in rows if hit(r)), getattr(rows, "pointer", ""))
+
+
+def has(record: Any, *fields: Any) -> Truth:
+    """True when the record shows every named field, even printed blank (``""``, ``—``). By the form-data
+    convention a field is left out when the document does not show it (cut off, unreadable), so
+    ``present(score) or not has(item, 'score')`` judges only what the form prints."""
+    if not isinstance(record, Record):
+        if isinstance(record, Blank):
+            return FALSE
+        raise NotEvaluable(f"has() needs an object of the form, not {describe(record)}")
+    return TRUE if all(str(f) in record for f in fields) else FALSE
+
+
+def _exact_figure(x: Figure) -> Figure:
+    return Figure(x.value, x.value, x.value, x.dim, printed=x.printed, style=x.style, scale=x.scale,
+                  decimals=x.decimals, pointer=x.pointer)
+
+
+def exact(x: Any) -> Any:
+    """A printed figure taken at its face value, without its rounding interval; on a list, each figure
+    (blank cells kept, so ``sum`` still skips them). For weights and scores (分值/得分): a weight printed 10 is
+    10, not 9.5–10.5, and a score printed equal to its weight is full marks."""
+    if isinstance(x, Figure):
+        return _exact_figure(x)
+    if isinstance(x, (Rows, tuple, list)):
+        out = []
+        for v in x:
+            if is_blank(v):
+                out.append(v)
+            elif isinstance(v, Figure):
+                out.append(_exact_figure(v))
+            else:
+                raise NotEvaluable(f"exact(): not a figure: {describe(v)}")
+        return Rows(out, getattr(x, "pointer", ""))
+    if isinstance(x, Blank):
+        raise x.missing()
+    if isinstance(x, (int, Decimal)) and not isinstance(x, bool):
+        return Figure.exact(Decimal(x))
+    raise NotEvaluable(f"exact(): not a figure: {describe(x)}")
+
+
+def known(x: Any) -> Truth:
+    """True when ``x`` can be evaluated and has a value; false when it is blank or cannot be evaluated
+    (``known(reaches(achieved, target))`` is false for a qualitative target). It never makes a rule
+    not evaluable: it receives what cannot be evaluated instead of failing."""
+    return FALSE if is_blank(x) else TRUE
+
+
+known.catches_not_evaluable = True  # type: ignore[attr-defined]
+
+
+def reason(x: Any) -> Text:
+    """Why ``x`` cannot be evaluated (for messages): the reason, ``无值`` for a plain blank, ``""`` when it has
+    a value."""
+    if isinstance(x, Blank):
+        return Text(x.reason or "无值")
+    if x is None:
+        return Text("无值")
+    return Text("")
+
+
+reason.catches_not_evaluable = True  # type: ignore[attr-defined]
