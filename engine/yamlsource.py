@@ -27,14 +27,30 @@ _STANDARD = {
 
 class Positions(dict):
     """JSON Pointer → (line, column) of the value, both 1-based; ``keys`` holds where each mapping
-    key itself is written (for errors about a key rather than its value)."""
+    key itself is written (for errors about a key rather than its value); ``scalars`` holds each
+    scalar's style (``None`` plain, ``'``, ``"``, ``|``, ``>``) and its span in ``text``, so that
+    ``char_at`` can name the line and column of one character inside a value (an expression's error)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.keys: dict[str, tuple[int, int]] = {}
+        self.scalars: dict[str, tuple[str | None, int, int]] = {}
+        self.text = ""
 
     def key_at(self, pointer: str) -> tuple[int | None, int | None]:
         return self.keys.get(pointer) or self.at(pointer)
+
+    def char_at(self, pointer: str, offset: int) -> tuple[int | None, int | None]:
+        """Line and column of character ``offset`` of the scalar value at ``pointer``: past the quote of
+        a quoted scalar, on the right line of a block or folded scalar. Falls back to ``at(pointer)``."""
+        span = self.scalars.get(pointer)
+        if span is None or not self.text:
+            line, col = self.at(pointer)
+            return (line, col + offset) if line is not None and col is not None and pointer in self else (line, col)
+        places = _value_places(self.text, *span)
+        if not places:
+            return self.at(pointer)
+        return places[max(0, min(offset, len(places) - 1))]
 
     def at(self, pointer: str) -> tuple[int | None, int | None]:
         while True:
@@ -47,6 +63,57 @@ class Positions(dict):
 
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index)
+    start = text.rfind("\n", 0, index) + 1
+    return line + 1, index - start + 1
+
+
+def _value_places(text: str, style: str | None, start: int, end: int) -> list[tuple[int, int]]:
+    """(line, column) of each character of a scalar's value, as YAML builds the value from the source
+    between ``start`` and ``end``: quotes and escapes skipped, a line break folded into one character.
+    Exact for one-line scalars and block scalars; close for multi-line flow scalars."""
+    places: list[tuple[int, int]] = []
+    raw_start, raw_end = start, end
+    if style in ('"', "'"):
+        raw_start, raw_end = start + 1, end - 1
+    elif style in ("|", ">"):
+        newline = text.find("\n", start, end)
+        if newline < 0:
+            return []
+        raw_start = newline + 1
+        lines = text[raw_start:end].split("\n")
+        indents = [len(ln) - len(ln.lstrip(" ")) for ln in lines if ln.strip()]
+        indent = min(indents) if indents else 0
+        index = raw_start
+        for ln in lines:
+            body = index + min(indent, len(ln))
+            for i in range(body, index + len(ln)):
+                places.append(_line_col(text, i))
+            places.append(_line_col(text, index + len(ln)))  # the line break, or the folding space
+            index += len(ln) + 1
+        return places
+    i = raw_start
+    while i < raw_end:
+        ch = text[i]
+        if ch == "\n":
+            places.append(_line_col(text, i))
+            i += 1
+            while i < raw_end and text[i] in " \t":
+                i += 1
+            continue
+        places.append(_line_col(text, i))
+        if style == '"' and ch == "\\" and i + 1 < raw_end:
+            width = {"x": 4, "u": 6, "U": 10}.get(text[i + 1], 2)
+            i += width
+        elif style == "'" and ch == "'" and i + 1 < raw_end and text[i + 1] == "'":
+            i += 2
+        else:
+            i += 1
+    places.append(_line_col(text, raw_end))  # one past the end: where a missing part would go
+    return places
 
 
 def load_yaml(text: str, file: str, *, numbers_as_text: bool = False,
@@ -64,6 +131,7 @@ def load_yaml(text: str, file: str, *, numbers_as_text: bool = False,
     except RecursionError:
         raise error("YAML nested too deeply", file=file, code="yaml-too-deep") from None
     positions = Positions()
+    positions.text = text
     if node is None:
         return None, positions
     builder = _Builder(file, positions, numbers_as_text, error)
@@ -110,6 +178,7 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, f"{pointer}/{i}", depth + 1) for i, child in enumerate(node.value)]
+        self.positions.scalars[pointer] = (node.style, node.start_mark.index, node.end_mark.index)
         return self._scalar(node)
 
     def _pairs(self, node: yaml.MappingNode):

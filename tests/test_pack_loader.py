@@ -52,7 +52,7 @@ def test_good_pack_loads(loader, tmp_path):
 CASES = [
     # (name, pack text, code, line, column)
     ("yaml syntax", HEAD + "rules: [\n", "yaml-syntax", 5, 1),
-    ("unknown key", HEAD + "rulez: []\nrules: []\n", "pack-schema", 1, 1),
+    ("unknown key", HEAD + "rulez: []\nrules: []\n", "pack-schema", 4, 1),
     ("missing required", "pack: x\nversion: 1.0.0\nrules: []\n", "pack-schema", 1, 1),
     ("bad severity", HEAD + "rules:\n" + GOOD_RULE.replace("severity: error", "severity: fatal"),
      "pack-schema", 7, 15),
@@ -67,9 +67,9 @@ CASES = [
     ("wrong argument count", HEAD + "rules:\n" + GOOD_RULE.replace("actual / budget_initial", "blank(actual, 1)"),
      "function-arguments", 9, 31),
     ("unknown param", HEAD + "rules:\n" + GOOD_RULE.replace("actual / budget_initial", "params.nosuch"),
-     "unknown-param", 9, 12),
+     "unknown-param", 9, 31),
     ("bad placeholder", HEAD + "rules:\n" + GOOD_RULE.replace("{source} wrong", "{source.__class__}"),
-     "message-placeholder", 10, 14),
+     "message-placeholder", 10, 16),
     ("override unknown rule", HEAD + "extends: [cn.dept-overall-self-eval]\noverrides:\n  funds.nosuch: {severity: info}\nrules: []\n",
      "override-unknown-rule", 6, 3),
     ("redefined inherited rule", HEAD + "extends: [cn.dept-overall-self-eval]\nrules:\n"
