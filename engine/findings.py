@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from .waivers import Waivers
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 OUTCOMES = ("passed", "failed", "not_applicable", "not_evaluable")
@@ -22,6 +25,12 @@ class Finding:
     fingerprint: str = ""
     outcome: str = "failed"  # failed | not-evaluable | schema | unparsed
     title: str = ""
+    # set when an accepted waiver covers this finding: {fingerprint, reason, who, until, file, line, rule?}
+    waiver: Mapping[str, Any] | None = None
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"pack": self.pack, "rule": self.rule, "severity": self.severity,
@@ -30,6 +39,8 @@ class Finding:
             out["source"] = dict(self.source)
         out["fingerprint"] = self.fingerprint
         out["outcome"] = self.outcome
+        if self.waiver is not None:
+            out["waiver"] = dict(self.waiver)
         return out
 
     def sort_key(self) -> tuple:
@@ -70,10 +81,15 @@ class FormResult:
     sha256: str | None = None
 
     def counts(self) -> dict[str, int]:
+        """Findings per severity; waived findings are not counted (see ``waived()``)."""
         out = {"error": 0, "warning": 0, "info": 0}
         for f in self.findings:
-            out[f.severity] += 1
+            if f.waiver is None:
+                out[f.severity] += 1
         return out
+
+    def waived(self) -> int:
+        return sum(1 for f in self.findings if f.waiver is not None)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"input": self.input, "form_type": self.form_type,
@@ -90,6 +106,8 @@ class Report:
     results: list[FormResult] = field(default_factory=list)
     # pack id → rule id → {title, description, severity, refs, …}: for reporters that describe rules
     rules: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # the waivers applied to this run (``formaudit check --waivers``), or None
+    waivers: Waivers | None = None
 
     @property
     def packs(self) -> list[dict[str, str]]:
@@ -107,13 +125,27 @@ class Report:
                 out[k] += v
             if r.errors:
                 out["input_errors"] += 1
+        if self.waivers is not None:
+            out["waived"] = sum(r.waived() for r in self.results)
+        return out
+
+    def manifest(self) -> dict[str, Any]:
+        """What reproduces this result: tool version, packs (id, version, sha256), each input's sha256 and
+        the waiver file's sha256 when waivers were applied."""
+        out: dict[str, Any] = {"tool": dict(self.tool), "packs": self.packs,
+                               "inputs": [{"input": r.input, "sha256": r.sha256} for r in self.results]}
+        if self.waivers is not None:
+            out["waivers"] = {"file": self.waivers.file, "sha256": self.waivers.sha256}
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tool": dict(self.tool), "packs": self.packs, "results": [r.to_dict() for r in self.results],
-                "summary": self.summary()}
+        out = {"tool": dict(self.tool), "packs": self.packs, "results": [r.to_dict() for r in self.results],
+               "summary": self.summary()}
+        if self.waivers is not None:
+            out["waivers"] = self.waivers.to_dict()
+        return out
 
     def worst(self) -> int:
-        """Highest severity rank among findings (-1 when none)."""
-        ranks = [SEVERITY_RANK[f.severity] for r in self.results for f in r.findings]
+        """Highest severity rank among findings that are not waived (-1 when none)."""
+        ranks = [SEVERITY_RANK[f.severity] for r in self.results for f in r.findings if f.waiver is None]
         return max(ranks, default=-1)
