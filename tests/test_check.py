@@ -158,3 +158,20 @@ def test_cli_packs_and_schema():
     code, out, _ = run_cli("schema", "cn.dept-overall-self-eval")
     assert code == 0 and json.loads(out)["properties"]["funds"]
     assert run_cli("schema", "nope")[0] == 2
+
+
+def test_seed_indicators_reach_their_targets(auditor):
+    result = auditor.check_file(SEED_FORM)
+    # 20 indicators: 19 judged and reached; 职称或以上 (a misprint of 称职或以上) is qualitative
+    assert result.outcomes["indicators.reaches-target"].to_dict() == {
+        "passed": 19, "failed": 0, "not_applicable": 1, "not_evaluable": 0}
+    assert result.outcomes["indicators.achieved-has-figure"].failed == 0
+    assert not [f for f in result.findings if f.pointer.startswith("/tasks") and f.severity != "info"]
+
+
+def test_a_missed_indicator_is_an_error_at_its_achieved_value(auditor, seed):
+    form = copy.deepcopy(seed)
+    form["tasks"][1]["indicators"][4]["achieved"] = "信访案件办结率达90%"   # target 95%
+    result = auditor.check_form(form)
+    f = by_rule(result)[("indicators.reaches-target", "/tasks/1/indicators/4/achieved")]
+    assert f.severity == "error" and "信访案件办结率" in f.message
