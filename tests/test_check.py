@@ -53,7 +53,8 @@ def test_seed_findings(auditor):
 def test_every_rule_item_ends_in_exactly_one_outcome(auditor, seed):
     result = auditor.check_form(seed)
     pack = auditor.load_pack("cn.dept-overall-self-eval")
-    sizes = {None: 1, "funds": len(seed["funds"]), "tasks": len(seed["tasks"])}
+    sizes = {None: 1, "funds": len(seed["funds"]), "tasks": len(seed["tasks"]),
+             "tasks[*].indicators": sum(len(t["indicators"]) for t in seed["tasks"])}
     for rule in pack.enabled_rules:
         counts = result.outcomes[rule.id].to_dict()
         assert sum(counts.values()) == sizes[rule.for_each], rule.id
