@@ -1,0 +1,186 @@
+"""formaudit benchmark: the built-in packs against the same checks written by hand, and against a naive engine.
+
+    python bench/run.py                 # 1 000 forms of each type, 5 repeats
+    python bench/run.py --forms 10000   # the full size (docs/performance.md)
+
+For each pack with a generator and a hand-written baseline (bench_forms.py, bench_handwritten.py) it
+generates N forms (about half consistent, half single-fault mutants), then, in this one process:
+
+- engine: ``Auditor().check_form(form)`` on each form — schema validation, reading the figures, every
+  rule, findings with messages and evidence (what ``formaudit check`` does after parsing the file);
+- hand-written: ``bench_handwritten.verdicts(form)`` on each form — the pack's checks as plain Python;
+- naive: the same checker with every expression re-parsed by simpleeval on every evaluation
+  (bench_naive.py), on the first ``--naive-forms`` forms (it is slow).
+
+It asserts that all three give the same verdicts (outcome counts per rule, and which rule fails or cannot
+be evaluated where) and that the naive engine gives exactly the engine's findings; then prints forms/s
+(median over ``--repeats``), the ratios, and peak memory: the process's peak RSS, and the peak of memory
+allocated while checking forms generated one at a time and dropped (tracemalloc, a separate untimed pass).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_forms  # noqa: E402
+import bench_handwritten  # noqa: E402
+import bench_naive  # noqa: E402
+from formaudit import Auditor  # noqa: E402
+from formaudit.checking import Checker  # noqa: E402
+from formaudit.findings import FormResult  # noqa: E402
+
+BASELINES: dict[str, Callable[[dict], dict]] = {bench_forms.DEPT: bench_handwritten.verdicts}
+
+
+def engine_verdicts(result: FormResult) -> dict[str, Any]:
+    """The engine's verdicts in the baseline's shape."""
+    counts = {rule: (c.passed, c.failed, c.not_applicable, c.not_evaluable)
+              for rule, c in sorted(result.outcomes.items()) if c.passed + c.failed + c.not_applicable + c.not_evaluable}
+    marks = sorted((f.rule, f.pointer, f.outcome) for f in result.findings if f.outcome in ("failed", "not-evaluable"))
+    return {"counts": counts, "marks": marks}
+
+
+def _time(fn: Callable[[], None], repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_pack(auditor: Auditor, form_type: str, n: int, repeats: int, naive_n: int, seed: int,
+               log: Callable[[str], None]) -> dict[str, Any]:
+    pack = auditor.packs_for(form_type)[0]
+    forms = list(bench_forms.GENERATORS[form_type](n, seed))
+    kinds: dict[str, int] = {}
+    for kind, _ in forms:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    data = [f for _, f in forms]
+    baseline = BASELINES[form_type]
+
+    # verdicts first: the three must agree before any timing means anything
+    engine_results = [auditor.check_form(f) for f in data]
+    for i, (form, result) in enumerate(zip(data, engine_results)):
+        expected = baseline(form)
+        got = engine_verdicts(result)
+        if got != expected:
+            raise AssertionError(f"{form_type} form {i} ({forms[i][0]}): engine {got} != hand-written {expected}")
+        if result.errors or any(f.outcome == "schema" for f in result.findings):
+            raise AssertionError(f"{form_type} form {i}: generated form breaks the schema: {result.findings[:1]}")
+    caught = {k: 0 for k in kinds}
+    for (kind, _), result in zip(forms, engine_results):
+        if any(f.outcome == "failed" for f in result.findings):
+            caught[kind] += 1
+    naive = bench_naive.naive_checker(pack, auditor.schema(form_type), auditor.loader.functions)
+    naive_data = data[:naive_n]
+    for i, form in enumerate(naive_data):
+        result = FormResult(input="<form>")
+        naive.check(form, result, input_file="<form>")
+        result.findings.sort(key=lambda f: f.sort_key())
+        if [f.to_dict() for f in result.findings] != [f.to_dict() for f in engine_results[i].findings]:
+            raise AssertionError(f"{form_type} form {i}: the naive engine's findings differ from the engine's")
+    del engine_results
+    log(f"{form_type}: {n} forms, verdicts agree (engine = hand-written = naive on {len(naive_data)})")
+
+    def run_engine() -> None:
+        for f in data:
+            auditor.check_form(f)
+
+    def run_rules_only() -> None:
+        checker = Checker(pack, None)
+        for f in data:
+            checker.check(f, FormResult(input="<form>"))
+
+    def run_hand() -> None:
+        for f in data:
+            baseline(f)
+
+    def run_naive() -> None:
+        for f in naive_data:
+            naive.check(f, FormResult(input="<form>"))
+
+    out: dict[str, Any] = {"pack": pack.id, "forms": n, "kinds": kinds, "caught": caught, "repeats": repeats}
+    for name, fn, count in (("engine", run_engine, n), ("engine_no_schema", run_rules_only, n),
+                            ("hand_written", run_hand, n), ("naive", run_naive, len(naive_data))):
+        times = _time(fn, repeats if name != "naive" else max(1, min(repeats, 3)))
+        out[name] = {"forms": count, "seconds": times, "forms_per_s": count / statistics.median(times)}
+        log(f"  {name:<17} {out[name]['forms_per_s']:>10.0f} forms/s  (median of {len(times)})")
+    out["ratio_engine_vs_hand"] = out["hand_written"]["forms_per_s"] / out["engine"]["forms_per_s"]
+    out["ratio_rules_vs_hand"] = out["hand_written"]["forms_per_s"] / out["engine_no_schema"]["forms_per_s"]
+    out["ratio_naive_vs_engine"] = out["engine"]["forms_per_s"] / out["naive"]["forms_per_s"]
+    out["ratio_naive_vs_hand"] = out["hand_written"]["forms_per_s"] / out["naive"]["forms_per_s"]
+    return out
+
+
+def streamed_peak(auditor: Auditor, form_type: str, n: int, seed: int) -> int:
+    """Peak bytes allocated while checking ``n`` forms generated one at a time, each result dropped."""
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    for _, form in bench_forms.GENERATORS[form_type](n, seed):
+        auditor.check_form(form)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main(argv: Iterable[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--forms", type=int, default=1000, help="forms of each type (default 1000)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed repeats; medians are reported (default 5)")
+    parser.add_argument("--naive-forms", type=int, default=500,
+                        help="forms the naive engine checks (default 500; it is slow)")
+    parser.add_argument("--memory-forms", type=int, default=None,
+                        help="forms for the streamed-memory pass (default: --forms)")
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    log = (lambda s: None) if args.quiet else (lambda s: print(s, flush=True))
+
+    auditor = Auditor()
+    results: dict[str, Any] = {"python": sys.version.split()[0], "packs": []}
+    for form_type in BASELINES:
+        if not auditor.packs_for(form_type):
+            log(f"{form_type}: no built-in pack; skipped")
+            continue
+        entry = bench_pack(auditor, form_type, args.forms, args.repeats, min(args.naive_forms, args.forms),
+                           args.seed, log)
+        mem_n = args.memory_forms or args.forms
+        entry["streamed_peak_bytes"] = {"forms": mem_n, "peak": streamed_peak(auditor, form_type, mem_n, args.seed + 1)}
+        results["packs"].append(entry)
+    results["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    log("")
+    log(f"{'pack':<28}{'engine':>10}{'rules':>10}{'hand':>10}{'naive':>9}  {'eng/hand':>8}{'rules/hand':>11}"
+        f"{'naive/eng':>10}{'naive/hand':>11}")
+    for e in results["packs"]:
+        log(f"{e['pack']:<28}{e['engine']['forms_per_s']:>10.0f}{e['engine_no_schema']['forms_per_s']:>10.0f}"
+            f"{e['hand_written']['forms_per_s']:>10.0f}{e['naive']['forms_per_s']:>9.0f}  "
+            f"{e['ratio_engine_vs_hand']:>8.2f}{e['ratio_rules_vs_hand']:>11.2f}{e['ratio_naive_vs_engine']:>10.1f}"
+            f"{e['ratio_naive_vs_hand']:>11.1f}")
+    log("(forms/s, medians; 'rules' is the engine without schema validation; a ratio is how many times slower)")
+    for e in results["packs"]:
+        m = e["streamed_peak_bytes"]
+        log(f"{e['pack']}: peak allocated while checking {m['forms']} streamed forms: {m['peak'] / 2**20:.1f} MiB")
+    log(f"peak RSS of this process: {results['peak_rss_bytes'] / 2**20:.0f} MiB")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()
