@@ -230,7 +230,18 @@ class Builder:
         if text:
             self.unparsed.append(Unparsed(line=line, text=text, reason=reason, pointer=pointer))
 
+    def add_containers(self) -> None:
+        """Each row and block (``/indicators/3``, ``/funds/0``, ``/total``) gets the place of its first value, so
+        a finding on a field the row does not print (a missing 偏差原因) still points at the row."""
+        for pointer, where in sorted(self.provenance.items(), key=lambda kv: (kv[1].get("line") or 0, kv[1].get("column") or 0)):
+            parts = pointer.split("/")
+            for n in range(2, len(parts)):
+                parent = "/".join(parts[:n])
+                if parent and parent not in self.provenance:
+                    self.provenance[parent] = {k: v for k, v in where.items() if k != "text"}
+
     def result(self, reader: str) -> ReadResult:
+        self.add_containers()
         form = dict(self.form)
         if self.provenance:
             form["provenance"] = dict(sorted(self.provenance.items(), key=lambda kv: _pointer_key(kv[0])))
