@@ -3,6 +3,6 @@
 To add a command, add a module here and its name to ``COMMANDS`` (order is the order of ``--help``).
 """
 
-COMMANDS = ["check", "packs", "pack", "explain", "schema"]
+COMMANDS = ["check", "read", "packs", "pack", "explain", "schema"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
