@@ -41,21 +41,21 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     report = new_report()
     report.waivers = waivers
     notes: list[str] = []
-
-    def finished(result: FormResult) -> None:
-        """One input done: waive, record, tell stderr, hand it to the reporter."""
-        if waivers is not None:
-            waivers.apply(result)
-        auditor.add_result(report, result)
-        for note in notes:
-            stderr.write(f"formaudit: {note}\n")
-        notes.clear()
-        for err in result.errors:
-            stderr.write(f"formaudit: {err}\n")
-        stream.add(result)
-
     with _output(args.output, getattr(reporter, "binary", False), stdout) as out:
         stream = open_stream(reporter, out)
+
+        def finished(result: FormResult) -> None:
+            """One input done: waive, record, tell stderr, hand it to the reporter."""
+            if waivers is not None:
+                waivers.apply(result)
+            auditor.add_result(report, result)
+            for note in notes:
+                stderr.write(f"formaudit: {note}\n")
+            notes.clear()
+            for err in result.errors:
+                stderr.write(f"formaudit: {err}\n")
+            stream.add(result)
+
         for path in auditor.expand(existing, notes):
             finished(auditor.check_file(path, reader=args.reader))
         for p in missing:
@@ -82,7 +82,11 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 def _output(path: str | None, binary: bool, stdout: IO[str]) -> Iterator[IO[Any]]:
     """Where the report goes: FILE (opened once, written as the reporter writes) or stdout."""
     if path:
-        with open(path, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+        try:
+            fh: IO[Any] = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise FormauditError(f"cannot write the report: {exc.strerror or exc}", file=path, code="output") from None
+        with fh:
             yield fh
         return
     if not binary:

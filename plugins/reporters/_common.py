@@ -6,14 +6,12 @@ Private to the built-in reporters (third-party reporters read ``Report``, ``Form
 from __future__ import annotations
 
 import decimal
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from formaudit.findings import Finding, FormResult, Report
 
-SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 OUTCOME_ZH = {"failed": "不通过", "not-evaluable": "无法判断", "schema": "结构不符", "unparsed": "未识别"}
 # Evidence worth reading first: the computed value and why; then the rest in the rule's order.
@@ -198,8 +196,3 @@ def _read_lines(file: str) -> list[str] | None:
         return path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-
-
-def relative(path: str) -> str:
-    """A path as the report shows it: forward slashes (the same on every system)."""
-    return path.replace(os.sep, "/") if os.sep != "/" else path

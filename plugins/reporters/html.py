@@ -45,7 +45,7 @@ def e(value: Any) -> str:
     return escape(_common.text(value), quote=True)
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset()) -> str:
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
                                     for i, c in enumerate(row)) + "</tr>\n" for row in rows)
@@ -81,7 +81,7 @@ class HtmlReporter:
             rows.append([f'<a href="#form-{i}">{e(r.input)}</a>', e(r.form_type or "—"), str(c["error"]),
                          str(c["warning"]), str(c["info"]), str(r.waived()), state, f"<code>{e(r.sha256 or '—')}</code>"])
         parts.append(_table(["输入文件", "表类型", "错误", "警告", "提示", "已豁免", "状态", "输入 sha256"], rows,
-                            {2, 3, 4, 5}))
+                            frozenset({2, 3, 4, 5})))
         parts.append("<h3>按规则</h3>\n")
         rows = []
         for t in _common.rule_totals(report):
@@ -90,7 +90,7 @@ class HtmlReporter:
                          str(t.forms), str(t.passed), str(t.failed), str(t.not_applicable), str(t.not_evaluable),
                          str(t.findings), str(t.waived)])
         parts.append(_table(["规则", "名称", "级别", "检查表数", "通过", "不通过", "不适用", "无法判断", "问题数", "已豁免"],
-                            rows, {3, 4, 5, 6, 7, 8, 9}))
+                            rows, frozenset({3, 4, 5, 6, 7, 8, 9})))
 
         parts.append('<h2 id="findings">问题</h2>\n')
         for i, r in enumerate(report.results):
@@ -103,7 +103,7 @@ class HtmlReporter:
                 rows.append([f"<code>{e(entry['fingerprint'])}</code>", e(entry.get("rule") or "—"), e(entry["status"]),
                              str(entry["matched"]), e(entry["reason"]), e(entry["who"]), e(entry["until"]),
                              e(f"{entry.get('file')}:{entry.get('line')}")])
-            parts.append(_table(["指纹", "规则", "状态", "命中", "理由", "豁免人", "有效至", "位置"], rows, {3}))
+            parts.append(_table(["指纹", "规则", "状态", "命中", "理由", "豁免人", "有效至", "位置"], rows, frozenset({3})))
 
         parts.append('<h2 id="manifest">运行信息</h2>\n')
         parts.append(_table(["项目", "内容"], [[e(k), f"<code>{e(v)}</code>"] for k, v in _common.manifest_rows(report)]))

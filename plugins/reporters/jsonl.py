@@ -15,7 +15,7 @@ Every line has a ``type``:
 from __future__ import annotations
 
 import json
-from typing import IO, Any
+from typing import Any
 
 from formaudit.findings import FormResult, Report
 
@@ -27,9 +27,6 @@ class JsonLinesReporter(StreamingReporter):
 
     def _line(self, obj: dict[str, Any]) -> None:
         self.out.write(json.dumps(_common.jsonable(obj), ensure_ascii=False, sort_keys=False) + "\n")
-
-    def start(self, out: IO[str]) -> None:
-        self.out = out
 
     def add(self, result: FormResult) -> None:
         for finding in result.findings:

@@ -118,8 +118,7 @@ class SarifReporter:
             invocation["toolExecutionNotifications"] = notifications
         tool = report.tool
         driver: dict[str, Any] = {"name": tool.get("name", "formaudit"), "version": tool.get("version", ""),
-                                  "semanticVersion": tool.get("version", ""),
-                                  "informationUri": "https://pypi.org/project/formaudit/", "rules": rules}
+                                  "semanticVersion": tool.get("version", ""), "rules": rules}
         extensions = [{"name": p["pack"], "version": p["version"], "properties": {"sha256": p["sha256"]}}
                       for p in report.packs]
         run: dict[str, Any] = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
@@ -141,7 +140,8 @@ class SarifReporter:
         counts: dict[str, int] = {}
         for _, rule in keys:
             counts[rule] = counts.get(rule, 0) + 1
-        rules, index = [], {}
+        rules: list[dict[str, Any]] = []
+        index: dict[tuple[str, str], int] = {}
         for pack, rule in keys:
             info = _common.rule_info(report, pack, rule)
             descriptor: dict[str, Any] = {

@@ -100,7 +100,8 @@ class XlsxReporter:
 
     def workbook(self, report: Report) -> Workbook:
         wb = Workbook()
-        rows, levels = [], []
+        rows: list[list[Any]] = []
+        levels: list[str] = []
         for r in report.results:
             for f in r.findings:
                 info = _common.rule_info(report, f.pack, f.rule)
