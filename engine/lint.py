@@ -205,7 +205,7 @@ class _Linter:
     def scope(self, at: str, rule: Rule) -> _Scope | None:
         root = self.schema.root if self.schema else None
         if not rule.for_each:
-            return _Scope(root, None, "the form")
+            return _Scope(root, None, (self.schema.title(root) if self.schema else "") or "the form")
         if self.schema is None:
             return _Scope(None, None, rule.for_each)
         node, parent = root, None

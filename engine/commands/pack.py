@@ -139,7 +139,7 @@ def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     bad_forms = [f for f in form_results if not f.ok]
     own_gaps = [g for g in coverage_gaps(pack) if pack.rule(g.split(":", 1)[0]).pack == pack.id]
     summary = (f"{pack.id} {pack.version}: {len(results) - len(bad)} passed, {len(bad)} failed "
-               f"({len(results)} examples of {len(rules)} rules)")
+               f"({len(results)} example{'s' if len(results) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''})")
     if form_results:
         summary += f"; form tests: {len(form_results) - len(bad_forms)} passed, {len(bad_forms)} failed"
     if own_gaps:
