@@ -23,7 +23,7 @@ FORMS = ROOT / "examples" / "forms"
 EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "yongde-minglang-school-2022-project": {
         # 产出 40 / 效益 30 / 满意度 20 + 执行 10 (source line 15-33): not the default 50/30/10, no reason given.
-        ("structure.level1-weights", ""): "warning",
+        ("structure.level1-weights", "/indicators"): "warning",
         # 预期目标 and 实际完成情况 print the same sentence (line 15): the achievement is not reported.
         ("goals.copied", "/goals/achieved"): "warning",
         # 资金到位及时率: ≧100 %, achieved 100 % (met), scored 7 of 10 (line 17), the deviation cell is empty.
@@ -53,7 +53,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     },
     "anhui-jinzhai-chagu-2023-department": {
         # 产出 weights visible before the cut already total 10 × 4 + 5 × 2 + 5 × 2 = 60 > 50.
-        ("structure.level1-weights", ""): "warning",
+        ("structure.level1-weights", "/indicators"): "warning",
         # 338.31 ÷ 329.77 = 102.59 % (reproduced): spending above the full-year budget.
         ("funds.overspent", "/funds/0/execution_rate"): "warning",
         # 指标1:开展精品示范村建设数量 ≤4: a "not more than" target on an output to be achieved.
@@ -82,7 +82,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     },
     "sichuan-zhongjiang-water-2022-project": {
         # 产出指标(70分) / 效益指标(20分) / 满意度指标(10分), against the form's own note (50/30/10 + 10).
-        ("structure.level1-weights", ""): "warning",
+        ("structure.level1-weights", "/indicators"): "warning",
         # "总分100100": indicator scores 10+10+20+10+10+10+10+10+10 = 100 plus execution 10 = 110, printed 100.
         ("total.score-sum", "/total/score"): "error",
         # Weights 100 + execution 10 = 110, printed total weight 100.
@@ -106,7 +106,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     },
     "ningxia-yuanzhou-potato-2022-project": {
         # 产出指标(40分) and 效益指标(40分) printed (OCR text): not the default 50/30; no execution points.
-        ("structure.level1-weights", ""): "warning",
+        ("structure.level1-weights", "/indicators"): "warning",
         # 259.45 ÷ 300 = 86.48 % (printed 86.5 %), below 90 %; the form's 项目总得分 is 99.
         ("funds.execution-low", "/funds/0/execution_rate"): "warning",
         # 持续完善…: target 是, achieved 基本达到 (a partial result, at most 80 %) scored 7 of 8 = 87.5 %.

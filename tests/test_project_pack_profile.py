@@ -46,7 +46,7 @@ def test_profile_extends_the_builtin_pack_and_changes_only_params(profile):
 def test_twenty_point_execution_and_grade_85(profile):
     base = findings(["cn.project-self-eval"], FORM_85)
     assert base == {
-        ("structure.level1-weights", ""): "warning",   # 40/30/10 + 20 is not 50/30/10 + 10
+        ("structure.level1-weights", "/indicators"): "warning",   # 40/30/10 + 20 is not 50/30/10 + 10
         ("total.grade", "/total/grade"): "error",       # 87.95 < 90: 良, not 优
     }
     assert findings([str(PROFILE)], FORM_85) == {}      # the province's own scheme: both right
@@ -71,7 +71,7 @@ def test_a_ten_point_form_is_flagged_by_the_profile_only(profile):
     form["total"].update(score="88.45", grade="良")
     assert findings(["cn.project-self-eval"], form) == {}
     assert findings([str(PROFILE)], form) == {
-        ("structure.level1-weights", ""): "warning",   # not the province's 40/30/10 + 20
+        ("structure.level1-weights", "/indicators"): "warning",   # not the province's 40/30/10 + 20
         ("total.grade", "/total/grade"): "error",       # 88.45 ≥ 80: 优 in the province
     }
 
