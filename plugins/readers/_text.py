@@ -245,7 +245,7 @@ class Builder:
         form = dict(self.form)
         if self.provenance:
             form["provenance"] = dict(sorted(self.provenance.items(), key=lambda kv: _pointer_key(kv[0])))
-        unparsed = sorted(self.unparsed, key=lambda u: (u.line or 0, u.text))
+        unparsed = sorted(self.unparsed, key=lambda u: u.line or 0)  # stable: document order within a line
         return ReadResult(form=form, unparsed=unparsed, reader=reader)
 
 
