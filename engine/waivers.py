@@ -94,7 +94,7 @@ class Waivers:
     file: str | None = None
     sha256: str | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
-    _matched: dict[Waiver, int] = field(default_factory=dict, repr=False)
+    _matched: dict[Waiver, int] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def load(cls, path: str | Path, *, today: datetime.date | None = None) -> "Waivers":
