@@ -28,13 +28,15 @@ import ast
 import difflib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .expressions import SCOPE_NAMES, Expression
 from .packs import _PLACEHOLDER, _SPEC, Diagnostic, LoadReport, Pack, PackLoader, Rule, node_char_offset
 from .registry import Registry
+from .yamlsource import Positions
 
 LINT_CODES = {
     # from the loader
@@ -180,7 +182,8 @@ class _Linter:
         self.report = report
         self.pack: Pack = report.pack  # type: ignore[assignment]
         self.data: dict = report.data
-        self.positions = report.positions
+        assert report.positions is not None
+        self.positions: Positions = report.positions
         self.file = report.file
         schema, self.schema_file = form_schema_for(self.pack, registry)
         self.schema = SchemaView(schema) if schema is not None else None
@@ -244,11 +247,10 @@ class _Linter:
             pointer = f"{at}/let/{_esc(name)}"
             used_lets |= expr.lets
             self.names(expr, pointer, 0, scope, rule, later=lets[index + 1:], code="unknown-name")
-        for key in ("when", "check"):
-            expr = rule.when if key == "when" else rule.check
-            if expr is not None and f"{at}/{key}" not in self.report.broken:
-                used_lets |= expr.lets
-                self.names(expr, f"{at}/{key}", 0, scope, rule, later=[], code="unknown-name")
+        for key, part in (("when", rule.when), ("check", rule.check)):
+            if part is not None and f"{at}/{key}" not in self.report.broken:
+                used_lets |= part.lets
+                self.names(part, f"{at}/{key}", 0, scope, rule, later=[], code="unknown-name")
         message = rule.message.source
         placeholders = rule.message.placeholders()
         for m, expr in zip(_PLACEHOLDER.finditer(message), placeholders):
@@ -374,7 +376,7 @@ class _Linter:
         for pointer in self.report.broken:  # a param read only by a broken expression is not unused
             text = _source(self.data, pointer) or ""
             used |= {a or b for a, b in _PARAM_TEXT.findall(text)}
-        for at, rule in self.report.own_rules:
+        for _, rule in self.report.own_rules:
             for expr in rule.expressions:
                 used |= expr.params
         for name in own:

@@ -8,9 +8,10 @@ listed as changed, not as gone and new.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .api import Auditor
 from .findings import Finding, Report

@@ -12,9 +12,10 @@ pack that names them), so ``docs/rules/`` can be checked for staleness by a test
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -278,11 +279,11 @@ def effective(pack: Pack, rule: Rule, registered: Iterable[str] = ()) -> str:
         steps = []
         for p in chain:
             pdata, ppos = raws[p.file]
-            own = pdata.get("params") if isinstance(pdata.get("params"), dict) else {}
+            own: dict[str, Any] = pdata["params"] if isinstance(pdata.get("params"), dict) else {}
             if name in own:
                 steps.append(f"{own[name]} (`{p.id}` at {_where(p, ppos, '/params/' + name, key=True)})")
         lines.append(f"- 参数 param `{name}` = {pack.params.get(name, '?')} — " + " → ".join(steps or ["?"]))
-    counts = {}
+    counts: dict[str, int] = {}
     for ex in rule.examples:
         counts[ex.expect] = counts.get(ex.expect, 0) + 1
     shown = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"

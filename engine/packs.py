@@ -13,11 +13,12 @@ import ast
 import hashlib
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import jsonschema
 
@@ -112,7 +113,7 @@ class Pack:
     param_origin: Mapping[str, str]       # param → pack that set it
     extends: tuple[str, ...] = ()
     description: str = ""
-    lineage: tuple["Pack", ...] = field(default=(), repr=False)  # the packs it extends, resolved
+    lineage: tuple[Pack, ...] = field(default=(), repr=False)  # the packs it extends, resolved
 
     @property
     def enabled_rules(self) -> list[Rule]:
@@ -173,7 +174,7 @@ class Diagnostic:
                          hint=self.hint)
 
     @classmethod
-    def from_error(cls, error: FormauditError, pointer: str | None = None) -> "Diagnostic":
+    def from_error(cls, error: FormauditError, pointer: str | None = None) -> Diagnostic:
         return cls(error.file, error.line, error.column, error.code, error.message, error.hint, "error", pointer)
 
     def to_dict(self) -> dict[str, Any]:
@@ -207,8 +208,9 @@ class _Context:
     """One pack file being built: where diagnostics go. Strict (the default) raises the first as a
     ``PackError``; collecting appends them and lets the build go on."""
 
-    def __init__(self, file: str, positions: Positions, collect: list[Diagnostic] | None):
+    def __init__(self, file: str, positions: Positions, collect: list[Diagnostic] | None, data: Any = None):
         self.file = file
+        self.data = data
         self.positions = positions
         self.collect = collect
         self.own_rules: list[tuple[str, Rule]] = []
@@ -299,15 +301,15 @@ class PackLoader:
         if not isinstance(data, dict):
             raise PackError("a pack is a YAML mapping with pack, version, form_type and rules", file=file,
                             line=1, column=1, code="pack-schema")
-        ctx = _Context(file, positions, collect)
-        ctx.data = data
+        ctx = _Context(file, positions, collect, data)
         self._validate(data, ctx)
         pack = self._build(data, ctx, path, hashlib.sha256(raw_bytes).hexdigest(), chain)
         return pack, ctx
 
     def _validate(self, data: dict, ctx: _Context) -> None:
         positions = ctx.positions
-        errors = sorted(self._validator.iter_errors(data), key=lambda e: (positions.at(_pointer(e.absolute_path)), e.message))
+        errors = sorted(self._validator.iter_errors(data),
+                        key=lambda e: (positions.at(_pointer(e.absolute_path)), e.message))
         if not errors:
             return
         if not ctx.collecting:
@@ -324,9 +326,9 @@ class PackLoader:
     def _build(self, data: dict, ctx: _Context, path: Path, sha: str, chain: tuple[str, ...]) -> Pack:
         file = str(path)
         positions = ctx.positions
-        pack_id = data.get("pack") if isinstance(data.get("pack"), str) else path.stem
-        form_type = data.get("form_type") if isinstance(data.get("form_type"), str) else ""
-        refs = [r for r in data.get("extends") or [] if isinstance(r, str)] if isinstance(data.get("extends"), list) else []
+        pack_id = _get(data, "pack", str, path.stem)
+        form_type = _get(data, "form_type", str, "")
+        refs = [r for r in _get(data, "extends", list, []) if isinstance(r, str)]
         parents_list: list[Pack] = []
         for i, ref in enumerate(refs):
             if not ctx.collecting:
@@ -351,7 +353,7 @@ class PackLoader:
             for k, v in parent.params.items():
                 params[k] = v
                 origin[k] = parent.param_origin[k]
-        own_params = data.get("params") if isinstance(data.get("params"), dict) else {}
+        own_params: dict[str, Any] = _get(data, "params", dict, {})
         for k, v in own_params.items():
             params[k] = v
             origin[k] = pack_id
@@ -369,7 +371,7 @@ class PackLoader:
         for parent in parents:
             for rule in parent.rules:
                 inherited[rule.id] = rule
-        overrides = data.get("overrides") if isinstance(data.get("overrides"), dict) else {}
+        overrides: dict[str, Any] = _get(data, "overrides", dict, {})
         for rule_id, change in overrides.items():
             at = f"/overrides/{_escape(rule_id)}"
             if rule_id not in inherited:
@@ -385,7 +387,7 @@ class PackLoader:
 
         own: list[Rule] = []
         seen: dict[str, int] = {}
-        raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+        raw_rules: list[Any] = _get(data, "rules", list, [])
         for i, raw in enumerate(raw_rules):
             at = f"/rules/{i}"
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
@@ -409,9 +411,9 @@ class PackLoader:
             if not duplicate:
                 own.append(rule)
         rules = tuple(inherited.values()) + tuple(own)
-        version = data.get("version") if isinstance(data.get("version"), str) else ""
-        title = data.get("title") if isinstance(data.get("title"), str) else pack_id
-        description = data.get("description") if isinstance(data.get("description"), str) else ""
+        version = _get(data, "version", str, "")
+        title = _get(data, "title", str, pack_id)
+        description = _get(data, "description", str, "")
         return Pack(id=pack_id, version=version, title=title, form_type=form_type, file=file, sha256=sha, rules=rules,
                     params=params, param_values=param_values, param_origin=origin, extends=tuple(refs),
                     description=description, lineage=parents)
@@ -422,8 +424,8 @@ class PackLoader:
         (unknown functions are all named; a wrong argument count does not hide the rest)."""
         try:
             return compile_expression(text, self.functions, lets)
-        except ExpressionError as exc:
-            first = exc
+        except ExpressionError as error:
+            first = error
         if not ctx.collecting:
             report(first)
         functions: Mapping[str, Callable] = self.functions
@@ -440,12 +442,12 @@ class PackLoader:
             try:
                 expr = compile_expression(text, functions, lets, lenient_functions=lenient)
                 break
-            except ExpressionError as exc:
-                errors.append(exc)
-        for exc in errors:
-            if exc.code == "unknown-function" and expr is not None:
+            except ExpressionError as error:
+                errors.append(error)
+        for one in errors:
+            if one.code == "unknown-function" and expr is not None:
                 continue  # named below, every one of them
-            report(exc)
+            report(one)
         if expr is None:
             ctx.broken.add(pointer)
             return compile_expression("None", {}, frozenset())
@@ -475,8 +477,9 @@ class PackLoader:
             if name in params:
                 continue
             at = ctx.positions.char_at(pointer, base + offset)
-            ctx.report("unknown-param", f"{prefix}unknown param '{name}' (params: {', '.join(sorted(params)) or 'none'})",
-                       at, pointer=pointer, hint=_suggest(name, params) or "declare it under params:")
+            known = ", ".join(sorted(params)) or "none"
+            ctx.report("unknown-param", f"{prefix}unknown param '{name}' (params: {known})", at, pointer=pointer,
+                       hint=_suggest(name, params) or "declare it under params:")
 
     def _hint(self, exc: ExpressionError) -> str | None:
         if exc.code == "unknown-function":
@@ -495,11 +498,12 @@ class PackLoader:
         positions = ctx.positions
         lets: list[tuple[str, Expression]] = []
         names: set[str] = set()
-        raw_lets = raw.get("let") if isinstance(raw.get("let"), dict) else {}
+        raw_lets: dict[str, Any] = raw["let"] if isinstance(raw.get("let"), dict) else {}
         for name, source in raw_lets.items():
             if name in ("item", "parent", "form", "index", "params") or name in self.functions:
-                ctx.report("let-shadows", f"let name '{name}' hides a built-in name", positions.key_at(f"{at}/let/{name}"),
-                           pointer=f"{at}/let/{_escape(name)}", hint="rename the let")
+                ctx.report("let-shadows", f"let name '{name}' hides a built-in name",
+                           positions.key_at(f"{at}/let/{name}"), pointer=f"{at}/let/{_escape(name)}",
+                           hint="rename the let")
                 continue
             lets.append((name, self._expr(source, f"{at}/let/{_escape(name)}", ctx, frozenset(names), params)))
             names.add(name)
@@ -510,7 +514,7 @@ class PackLoader:
         else:
             ctx.broken.add(f"{at}/check")
             check = compile_expression("None", {}, frozenset())
-        message = raw.get("message") if isinstance(raw.get("message"), str) else ""
+        message: str = raw["message"] if isinstance(raw.get("message"), str) else ""
         template = self._template(message, f"{at}/message", ctx, let_names, params)
         examples = []
         for j, ex in enumerate(raw.get("examples") or [] if isinstance(raw.get("examples"), list) else []):
@@ -521,7 +525,7 @@ class PackLoader:
                                     item=ex.get("item"), parent=ex.get("parent"), form=ex.get("form"),
                                     params=ex.get("params"), todo=ex.get("todo"), line=line))
         line, _ = positions.at(at)
-        severity = raw.get("severity") if raw.get("severity") in SEVERITIES else "error"
+        severity: str = raw["severity"] if raw.get("severity") in SEVERITIES else "error"
         return Rule(id=raw["id"], title=str(raw.get("title", raw["id"])), severity=severity, check=check,
                     message=template, pack=pack_id, file=ctx.file, line=line, for_each=raw.get("for_each"),
                     lets=tuple(lets), when=when, description=raw.get("description", ""),
@@ -539,7 +543,8 @@ class PackLoader:
             expr_text, spec = (spec_match.group(1), spec_match.group(2)) if spec_match else (inner, "")
             start = m.start(1)
 
-            def report(exc: ExpressionError, inner: str = inner, start: int = start, expr_text: str = expr_text) -> None:
+            def report(exc: ExpressionError, inner: str = inner, start: int = start,
+                       expr_text: str = expr_text) -> None:
                 at = ctx.positions.char_at(pointer, start + char_offset(expr_text, exc))
                 ctx.report("message-placeholder", f"message placeholder {{{inner}}}: {exc.message}", at,
                            pointer=pointer, hint=self._hint(exc) if exc.code != "expression-syntax" else
@@ -551,6 +556,12 @@ class PackLoader:
             last = m.end()
         parts.append(source[last:])
         return Template(source, tuple(p for p in parts if p != ""))
+
+
+def _get(data: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
+    """``data[key]`` when it is of ``kind``, else ``default`` (a pack being linted may break its schema)."""
+    value = data.get(key)
+    return value if isinstance(value, kind) else default
 
 
 def _pointer(path) -> str:

@@ -8,12 +8,18 @@ import json
 from pathlib import Path
 
 import pytest
-
 from formaudit.lint import lint_pack
 from formaudit.packdoc import write_docs
 from formaudit.packs import PackLoader
-from formaudit.packtest import (coverage_gaps, default_tests_file, describe, describe_form_test, load_tests,
-                                run_examples, run_form_test)
+from formaudit.packtest import (
+    coverage_gaps,
+    default_tests_file,
+    describe,
+    describe_form_test,
+    load_tests,
+    run_examples,
+    run_form_test,
+)
 from formaudit.registry import Registry
 from formaudit.testing import run_cli
 

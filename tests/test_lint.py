@@ -7,7 +7,6 @@ import json
 import textwrap
 
 import pytest
-
 from formaudit.lint import LINT_CODES, lint_pack
 from formaudit.packs import PackLoader
 from formaudit.registry import Registry

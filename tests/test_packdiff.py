@@ -6,7 +6,6 @@ import json
 import textwrap
 
 import pytest
-
 from formaudit.packdiff import diff_packs
 from formaudit.testing import run_cli
 

@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from formaudit.packdoc import pack_page, rule_section
 from formaudit.packs import PackLoader
 from formaudit.registry import Registry

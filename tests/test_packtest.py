@@ -5,10 +5,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from formaudit.errors import PackError
 from formaudit.packs import PackLoader
-from formaudit.packtest import load_tests, run_form_test, default_tests_file
+from formaudit.packtest import default_tests_file, load_tests, run_form_test
 from formaudit.registry import Registry
 from formaudit.testing import run_cli
 

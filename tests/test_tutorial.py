@@ -18,7 +18,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from formaudit.lint import lint_pack
 from formaudit.testing import run_cli
 

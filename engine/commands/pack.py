@@ -19,8 +19,17 @@ from typing import IO
 
 from ..errors import PackError
 from ..packs import PackLoader, pack_schema
-from ..packtest import (coverage_gaps, defining_pack, describe, describe_form_test, load_tests, run_example,
-                        run_form_test, default_tests_file)
+from ..packtest import (
+    ExampleResult,
+    coverage_gaps,
+    default_tests_file,
+    defining_pack,
+    describe,
+    describe_form_test,
+    load_tests,
+    run_example,
+    run_form_test,
+)
 from ..registry import Registry
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
@@ -93,7 +102,7 @@ def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     registry = Registry.discover()
     pack = PackLoader(registry).load(args.pack)
     rules = [r for r in pack.rules if args.inherited or r.pack == pack.id]
-    results = []
+    results: list[ExampleResult] = []
     for rule in rules:
         owner = pack if rule.pack == pack.id else defining_pack(pack, rule.pack) or pack
         results.extend(run_example(owner, rule, example) for example in rule.examples)
@@ -138,8 +147,10 @@ def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     bad = [r for r in results if not r.ok]
     bad_forms = [f for f in form_results if not f.ok]
     own_gaps = [g for g in coverage_gaps(pack) if pack.rule(g.split(":", 1)[0]).pack == pack.id]
-    summary = (f"{pack.id} {pack.version}: {len(results) - len(bad)} passed, {len(bad)} failed "
-               f"({len(results)} example{'s' if len(results) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''})")
+    examples = f"{len(results)} example{'s' if len(results) != 1 else ''}"
+    of_rules = f"{len(rules)} rule{'s' if len(rules) != 1 else ''}"
+    summary = f"{pack.id} {pack.version}: {len(results) - len(bad)} passed, {len(bad)} failed " \
+              f"({examples} of {of_rules})"
     if form_results:
         summary += f"; form tests: {len(form_results) - len(bad_forms)} passed, {len(bad_forms)} failed"
     if own_gaps:
