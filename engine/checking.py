@@ -167,8 +167,10 @@ def _sides(check: Expression, scope: Scope) -> tuple[Any, Any] | None:
 
 def failure_pointer(rule: Rule, record: Any, detail: Any) -> str:
     base = record.pointer if isinstance(record, Record) else ""
-    if rule.pointer:
-        return child_pointer(base, rule.pointer)
+    if rule.pointer:  # a field, or a dotted path to a nested one: total.score
+        for part in rule.pointer.split("."):
+            base = child_pointer(base, part)
+        return base
     if detail is not None:
         for side in detail:
             pointer = getattr(side, "pointer", None)

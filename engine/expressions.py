@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping
@@ -91,16 +92,22 @@ def compile_expression(source: str, functions: Mapping[str, Callable], let_names
                               0, "expression-too-long")
     if not source.strip():
         raise ExpressionError("empty expression", 0, "expression-syntax")
+    # an expression may be folded over several lines in YAML (``>-``): it is still one expression
+    source = " ".join(line.strip() for line in source.strip().splitlines())
     try:
-        node = simpleeval.SimpleEval.parse(source.strip())
+        with warnings.catch_warnings():  # "a; b" would silently drop b: refuse it
+            warnings.simplefilter("error", simpleeval.MultipleExpressions)
+            node = simpleeval.SimpleEval.parse(source)
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error: {exc.msg}", max((exc.offset or 1) - 1, 0), "expression-syntax") from None
+    except simpleeval.MultipleExpressions:
+        raise ExpressionError("one expression only: ';' separates statements", 0, "expression-syntax") from None
     except (RecursionError, MemoryError, ValueError, simpleeval.InvalidExpression) as exc:
         raise ExpressionError(f"expression cannot be parsed: {exc}", 0, "expression-syntax") from None
-    if len(source.strip().splitlines()) > 1 or not isinstance(node, ast.Expr):
+    if not isinstance(node, ast.Expr):
         raise ExpressionError("an expression must be a single expression, not a statement", 0, "expression-syntax")
-    lead = len(source) - len(source.lstrip())
-    compiler = _Compiler(source.strip(), functions, let_names, lead, lenient_functions)
+    lead = 0
+    compiler = _Compiler(source, functions, let_names, lead, lenient_functions)
     _check_size(node.value, lead)
     run = compiler.compile(node.value)
     compare = None

@@ -289,11 +289,16 @@ class Figure:
             src = self if a is not None else other
             return (a if a is not None else b), src.style, src.scale
         if op == "*":
-            if a is None or a == "":
-                return (b if a is None else (b if b is not None else "")), other.style, other.scale
-            if b is None or b == "":
+            # a ratio scales the other side and never lends it its % style: 10 × 98% is 9.8, not 980%
+            if a not in (None, "") and b not in (None, ""):
+                return f"{a}·{b}", "", _ONE
+            if a not in (None, ""):
                 return a, self.style, self.scale
-            return f"{a}·{b}", "", _ONE
+            if b not in (None, ""):
+                return b, other.style, other.scale
+            if a == "" and b == "":
+                return "", "%", Decimal("0.01")
+            return None, "", _ONE
         if a == b and a is not None:
             return "", "%", Decimal("0.01")
         if b is None or b == "":
@@ -325,7 +330,7 @@ class Figure:
         dim, style, scale = self._binary_dim(other, "*")
         lows = [_DOWN.multiply(x, y) for x in (self.lo, self.hi) for y in (other.lo, other.hi)]
         highs = [_UP.multiply(x, y) for x in (self.lo, self.hi) for y in (other.lo, other.hi)]
-        decimals = self._decimals_for(other) if style not in ("%", "‰") else 2
+        decimals = 2 if style in ("%", "‰") else None
         return _checked(Figure(_NOMINAL.multiply(self.value, other.value), min(lows), max(highs), dim,
                                style=style, scale=scale, decimals=decimals))
 

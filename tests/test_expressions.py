@@ -70,6 +70,7 @@ ATTACKS = [
     ("{1, 2}", "expression-forbidden"),
     ("{'a': 1}", "expression-forbidden"),
     ("a is None", "expression-forbidden"),
+    ("a; form.clear()", "expression-syntax"),
 ]
 
 
@@ -80,6 +81,15 @@ def test_refused_at_load(source, code):
         compile_expression(source, FUNCTIONS)
     assert info.value.code == code, info.value.message
     assert time.perf_counter() - start < 0.5
+
+
+def test_folded_multi_line_expression_is_one_expression():
+    assert ev("a == 1 and\n    b == 2", {"a": "1", "b": "2"}) is MAYBE
+
+
+def test_a_ratio_does_not_lend_its_percent_style():
+    assert str(ev("weight * rate", {"weight": "10", "rate": "98%"})) == "9.8"
+    assert str(ev("rate * weight", {"weight": "10", "rate": "98%"})) == "9.8"
 
 
 def test_refusal_names_the_column():
