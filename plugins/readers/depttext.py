@@ -164,9 +164,8 @@ class _DeptParser:
                 i += 1
                 continue
             if "资金来源" in k:
-                columns = [field for label, field in _FUNDS_COLUMNS if label in k]
-                order = sorted(columns, key=lambda f: k.index(next(lb for lb, fd in _FUNDS_COLUMNS if fd == f)))
-                columns = order
+                found = [(k.index(label), field) for label, field in _FUNDS_COLUMNS if label in k]
+                columns = [field for _, field in sorted(found)]  # in the order the header prints them
                 i += 1
                 continue
             m = re.match(rf"^\s*(\S+?)\s+((?:(?:{_FIGURE})\s*)+)$", ln.text)
@@ -288,7 +287,7 @@ class _DeptParser:
         while i < len(lines):
             ln = lines[i]
             k = key(ln.text)
-            if k in ("存在问题", "改进措施") or k.startswith("存在问题") and len(k) <= 5 or k.startswith("改进措施") and len(k) <= 5:
+            if k in ("存在问题", "改进措施", "存在问题:", "改进措施:"):
                 current = "problems" if k.startswith("存在问题") else "measures"
                 parts.setdefault(current, [])
             elif current:
@@ -299,7 +298,7 @@ class _DeptParser:
         for field, body in parts.items():
             self.b.form[field] = _text.join_cell(ln.text for ln in body)
             if body:
-                self.b.where(f"/{field}", body[0].line if False else body[0].number, body[0].column(0))
+                self.b.where(f"/{field}", body[0].number, body[0].column(0))
 
 
 # -- segmentation -----------------------------------------------------------------------------------

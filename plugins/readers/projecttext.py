@@ -390,7 +390,7 @@ class ProjectTextReader:
         return self.read_text(_text.read_document(path), _text.provenance_file(path))
 
     def read_text(self, text: str, file: str) -> ReadResult:
-        lines, converted = _text.split_lines(text)
+        lines, _ = _text.split_lines(text)
         parser = _ProjectParser(lines, file)
         parser.parse()
         return parser.b.result(NAME)
@@ -435,7 +435,6 @@ class _ProjectParser:
         self.closing_field: str | None = None
         self.closing_labels: dict[str, _Piece] = {}
         self.level_pieces: dict[str, _Piece] = {}
-        self.title_done = False
 
     # -- walking the pieces -------------------------------------------------------------------------
 
@@ -543,7 +542,6 @@ class _ProjectParser:
         self.level_pieces["level2"] = p
         self.level2 = name
         self.level2_used = False
-        self.level2_piece = p
 
     def _close_level2(self) -> None:
         """A level-2 label with no indicator under it is kept as a row of its own (printed empty)."""
@@ -612,7 +610,6 @@ class _ProjectParser:
                 before, after = text[:max(start, 0)], text[max(start, 0) + len(full):]
                 if before.strip(" :：附件"):
                     self.b.skip(p.line, before, "标题前的文字")
-                self.title_done = True
                 y = re.search(r"(\d{4})年度", full)
                 if y:
                     self._year(p, start + y.start(1))
@@ -700,7 +697,7 @@ class _ProjectParser:
         row, self.row = self.row, None
         if row is None or row.name is None:
             return
-        values = [v for v in row.values]
+        values = list(row.values)
         columns = self._columns()
         if end and not values and self.section in ("rows", "indicators"):
             self.b.skip(row.name.line, row.name.text, "文本在此行中途截断，指标无数值")
@@ -832,8 +829,6 @@ class _ProjectParser:
 
     def _emit_funds(self) -> None:
         if not self.funds_rows:
-            for _, _, vals in []:
-                pass
             return
         columns = self.funds_columns or ["budget_initial", "budget_full_year", "executed", "weight", "execution_rate", "score"]
         funds: list[dict[str, Any]] = []
@@ -936,8 +931,6 @@ class _ProjectParser:
                 self.b.skip(t.line, t.text, "年度目标文字无法对应到列", pointer="/goals")
             return
         for col, t in zip(cols, texts):
-            if col == "adjusted":
-                col = "adjusted"
             goals[col] = t.text.strip()
             self._where(f"/goals/{col}", t)
         self.b.form["goals"] = goals
