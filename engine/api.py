@@ -64,8 +64,9 @@ class Auditor:
 
     def check_form(self, form: Mapping[str, Any], *, input_name: str = "<form>",
                    positions: Mapping[str, tuple] | None = None, unparsed: Iterable[Any] = ()) -> FormResult:
-        """Check one form given as data (parsed JSON/YAML; figures as printed strings or Decimals)."""
-        result = FormResult(input=input_name)
+        """Check one form given as data (parsed JSON/YAML; figures as printed strings or Decimals). The
+        result's ``sha256`` is that of the form's canonical JSON (``check_file`` replaces it with the file's)."""
+        result = FormResult(input=input_name, sha256=_digest(form))
         form_type = form.get("form_type") if isinstance(form, Mapping) else None
         if not isinstance(form_type, str) or not form_type:
             result.errors.append(f"{input_name}: no form_type: form data must say which form it is "
@@ -92,8 +93,9 @@ class Auditor:
         result.findings.sort(key=Finding.sort_key)
         return result
 
-    def read(self, path: Path, reader: str | None = None) -> ReadResult:
+    def read(self, path: str | Path, reader: str | None = None) -> ReadResult:
         """A document or form data file → form data, through the named reader or the first that accepts it."""
+        path = Path(path)
         if reader:
             return self.registry.reader(reader)().read(path)
         chosen = self.reader_for(path)
@@ -117,7 +119,8 @@ class Auditor:
                 return reader
         return None
 
-    def check_file(self, path: Path, reader: str | None = None) -> FormResult:
+    def check_file(self, path: str | Path, reader: str | None = None) -> FormResult:
+        path = Path(path)
         name = str(path)
         try:
             read = self.read(path, reader)
@@ -171,6 +174,14 @@ class Auditor:
                     next((p for p in self.explicit if p.id == entry["pack"]), None)
                 if pack is not None:
                     report.rules[entry["pack"]] = pack.rule_info()
+
+
+def _digest(form: Any) -> str | None:
+    try:
+        text = json.dumps(form, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def new_report() -> Report:

@@ -176,3 +176,12 @@ def test_a_missed_indicator_is_an_error_at_its_achieved_value(auditor, seed):
     result = auditor.check_form(form)
     f = by_rule(result)[("indicators.reaches-target", "/tasks/1/indicators/4/achieved")]
     assert f.severity == "error" and "信访案件办结率" in f.message
+
+
+def test_api_takes_paths_as_text_and_digests_dict_forms(auditor, seed):
+    assert auditor.check_file(str(SEED_FORM)).sha256 == __import__("hashlib").sha256(SEED_FORM.read_bytes()).hexdigest()
+    first, again = auditor.check_form(seed).sha256, auditor.check_form(copy.deepcopy(seed)).sha256
+    assert first == again and len(first) == 64
+    changed = copy.deepcopy(seed)
+    changed["year"] = 2022
+    assert auditor.check_form(changed).sha256 != first
