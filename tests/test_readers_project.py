@@ -188,3 +188,7 @@ def test_accepts_by_content():
         assert reader.accepts(path, path.read_bytes()[:65536]), name
     assert not reader.accepts(Path("x.txt"), b"hello world")
     assert not reader.accepts(Path("x.bin"), b"\x00\x01\x02")
+    # a text about forms is not a form
+    doc = ROOT / "docs" / "readers.md"
+    assert ProjectTextReader.accepts_text(doc.read_text(encoding="utf-8"))
+    assert not reader.accepts(doc, doc.read_bytes()[:65536])

@@ -59,6 +59,11 @@ def read_document(path: Path) -> str:
     return decode(raw, file)
 
 
+# files that are text but not documents: source, markup and data formats (a doc *about* forms is not a form)
+NOT_DOCUMENTS = frozenset({".md", ".markdown", ".rst", ".py", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini",
+                           ".js", ".ts", ".css", ".html", ".htm", ".xml", ".csv", ".tsv", ".sh", ".bat"})
+
+
 def head_text(head: bytes) -> str:
     """The first bytes of a file as text for ``accepts``; '' when it is not text."""
     if b"\x00" in head[:4096]:

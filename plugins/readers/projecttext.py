@@ -376,6 +376,8 @@ class ProjectTextReader:
     name = NAME
 
     def accepts(self, path: Path, head: bytes) -> bool:
+        if path.suffix.lower() in _text.NOT_DOCUMENTS:
+            return False
         text = _text.head_text(head)
         if not text:
             return False
