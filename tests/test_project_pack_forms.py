@@ -60,9 +60,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         ("indicators.direction-implausible", "/indicators/0/target"): "warning",
         # 指标3: 3061 against ≥2000 = 153 %, no explanation (the target may have been set too low).
         ("indicators.far-above-target", "/indicators/2/achieved"): "info",
-        # Not found here: the blank 得分 of 年度资金总额 (line 6 prints an empty cell after 102.59%) — the
-        # transcription leaves the field out instead of writing it as "", so the pack cannot tell it from a
-        # cut-off cell; see test_anhui_blank_execution_score.
+        # 年度资金总额 得分: line 6 prints an empty cell after 102.59% although 分值 is 10.
+        ("funds.score-missing", "/funds/0/score"): "error",
     },
     "chizhou-tangxi-2022-project": {
         # 年度资金总额 printed 0 / 0 / 0 while its only part 本年财政拨款 prints 90 / 89.974 / 89.974.
@@ -161,10 +160,12 @@ def test_anhui_blank_execution_score():
     docs/form-data.md asks, it is an error; left out (cut off or unreadable) it is not judged."""
     auditor = Auditor()
     form = _load("anhui-jinzhai-chagu-2023-department")
-    assert "score" not in form["funds"][0]
-    form["funds"][0]["score"] = ""
+    assert form["funds"][0]["score"] == ""
     got = {(f.rule, f.pointer): f.severity for f in _findings(auditor, form)}
     assert got[("funds.score-missing", "/funds/0/score")] == "error"
+    del form["funds"][0]["score"]
+    got = {(f.rule, f.pointer): f.severity for f in _findings(auditor, form)}
+    assert ("funds.score-missing", "/funds/0/score") not in got
 
 
 def _errors(findings) -> set[tuple[str, str]]:
