@@ -7,9 +7,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Iterator, Mapping
 
 import jsonschema
+
+try:  # a compiled draft 2020-12 validator: ~500× faster on a valid form; optional
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - depends on the platform having a wheel
+    jsonschema_rs = None
 
 from .errors import NotEvaluable
 from .expressions import Expression, Scope, truth_of
@@ -78,6 +84,24 @@ class Checker:
         self.pack = pack
         self.rules = pack.enabled_rules
         self.validator = jsonschema.Draft202012Validator(schema) if schema is not None else None
+        self.fast_validator = _fast_validator(schema)
+
+    def schema_errors(self, raw: Any) -> list[Any]:
+        """The form's schema errors (``jsonschema`` errors), sorted by path.
+
+        A valid form is recognised by the compiled validator when it is installed; only a form it does not
+        accept (or one holding values on which the two could disagree) goes through ``jsonschema``, which
+        gives the errors — so findings are exactly ``jsonschema``'s either way."""
+        if self.validator is None:
+            return []
+        fast = self.fast_validator
+        if fast is not None and _same_verdict(raw):
+            try:
+                if fast.is_valid(raw):
+                    return []
+            except Exception:  # a value it cannot read: let jsonschema judge
+                pass
+        return sorted(self.validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path)))
 
     def check(self, raw: Mapping[str, Any], result: FormResult, *, provenance_base: str | None = None,
               positions: Mapping[str, tuple] | None = None, input_file: str | None = None) -> FormResult:
@@ -86,7 +110,7 @@ class Checker:
         locate = _Locator(provenance, positions or {}, input_file, provenance_base)
         fkey = form_key(raw)
         if self.validator is not None:
-            for error in sorted(self.validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
+            for error in self.schema_errors(raw):
                 pointer = "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
                 invalid.setdefault(pointer, _short(error.message))
                 result.findings.append(Finding(
@@ -133,6 +157,39 @@ class Checker:
                        message=message, pointer=pointer, values=values, source=locate(pointer),
                        fingerprint=fingerprint(rule.pack, rule.id, fkey, it.key, field, kind), outcome=kind,
                        title=rule.title)
+
+
+def _fast_validator(schema: Mapping[str, Any] | None) -> Any:
+    if schema is None or jsonschema_rs is None or os.environ.get("FORMAUDIT_NO_FAST_SCHEMA"):
+        return None
+    try:
+        return jsonschema_rs.validator_for(schema)
+    except Exception:  # a schema it cannot compile: jsonschema alone decides
+        return None
+
+
+_JSON_PLAIN = (str, int, bool, float, type(None))
+
+
+def _same_verdict(raw: Any) -> bool:
+    """Whether the compiled validator and ``jsonschema`` agree on this form's values: they do on plain JSON
+    values, not on a Decimal that is integral or not finite (``jsonschema`` says ``Decimal('2021')`` is no
+    integer, the compiled one that it is) nor on other Python types."""
+    stack = [raw]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is dict:
+            push(node.values())
+        elif kind is list:
+            push(node)
+        elif kind is Decimal:
+            if not node.is_finite() or node == node.to_integral_value():
+                return False
+        elif kind not in _JSON_PLAIN:
+            return False
+    return True
 
 
 def evaluate_rule(rule: Rule, record: Any, *, parent: Any = None, form: Any = None, index: int | None = None,

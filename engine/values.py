@@ -104,6 +104,63 @@ class Rows(tuple):
         return self
 
 
+class _LazyRecord(Record):
+    """A ``Record`` of raw form data that converts each field when it is first read, once: a rule that
+    reads three figures of a row parses three figures, and a long provenance map nobody reads costs nothing.
+    Reads see exactly what the eager ``convert`` would give."""
+
+    __slots__ = ("_raw", "_invalid")
+
+    def __init__(self, raw: dict[Any, Any], pointer: str, invalid: Mapping[str, str] | None):
+        self._data = {}
+        self.pointer = pointer
+        self._raw = raw
+        self._invalid = invalid
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._data[key]
+        except KeyError:
+            pass
+        raw = self._raw
+        if key in raw:
+            value = raw[key]
+        else:  # keys that are not text (YAML ``1: x``) are read by their text, as ``convert`` names them
+            for k, v in raw.items():
+                if not isinstance(k, str) and str(k) == key:
+                    value = v
+                    break
+            else:
+                raise KeyError(key)
+        converted = self._data[key] = convert(value, child_pointer(self.pointer, key), self._invalid)
+        return converted
+
+    def get(self, key: str, default: Any = None) -> Any:  # noqa: D401 - Mapping API
+        try:
+            return self[key]
+        except KeyError:
+            return Blank(child_pointer(self.pointer, key)) if default is None else default
+
+    def __iter__(self) -> Iterator[str]:
+        return (k if isinstance(k, str) else str(k) for k in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._raw:
+            return True
+        return any(not isinstance(k, str) and str(k) == key for k in self._raw)
+
+    def __str__(self) -> str:
+        for key in ("name", "source", "title"):
+            if key in self._raw:
+                value = self[key]
+                if isinstance(value, (Text, Figure)):
+                    return str(value)
+        return self.pointer or "/"
+
+
 def is_blank(value: object) -> bool:
     return value is None or isinstance(value, Blank)
 
@@ -115,7 +172,7 @@ def convert(raw: Any, pointer: str = "", invalid: Mapping[str, str] | None = Non
         return Blank(pointer, str(raw) if isinstance(raw, (str, int, Decimal)) else "",
                      reason=f"invalid value at {pointer}: {invalid[pointer]}")
     if isinstance(raw, dict):
-        return Record({str(k): convert(v, child_pointer(pointer, k), invalid) for k, v in raw.items()}, pointer)
+        return _LazyRecord(raw, pointer, invalid)
     if isinstance(raw, list):
         return Rows((convert(v, child_pointer(pointer, i), invalid) for i, v in enumerate(raw)), pointer)
     if isinstance(raw, bool):

@@ -38,3 +38,68 @@ def test_generated_forms_are_deterministic():
     first = list(forms.dept_forms(5, seed=7))
     again = list(forms.dept_forms(5, seed=7))
     assert first == again
+
+
+# -- the compiled schema validator is only a fast path: findings are jsonschema's ----------------------------
+
+def _mutations(rng, form):
+    """Forms that break the schema in many small ways, and a few that do not."""
+    import copy
+    from decimal import Decimal
+
+    values = ["", "—", "abc", "４０６２.１０", "\u30004062.10\u3000", "88.18%", "1e5", "-", 0, -1, 2021, 10 ** 40,
+              Decimal("2021"), Decimal("2021.5"), Decimal("NaN"), 1.5, 2021.0, True, None, [], {}, ["x"], {"a": 1}]
+    paths = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                paths.append(path + [k])
+                walk(v, path + [k])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                paths.append(path + [i])
+                walk(v, path + [i])
+    walk(form, [])
+    for _ in range(120):
+        broken = copy.deepcopy(form)
+        path = rng.choice(paths)
+        parent = broken
+        for step in path[:-1]:
+            parent = parent[step]
+        if rng.random() < 0.15 and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = rng.choice(values)
+        yield broken
+
+
+def test_fast_schema_path_gives_jsonschemas_errors():
+    import random
+
+    import jsonschema
+    from formaudit import Auditor
+    from formaudit.checking import Checker
+
+    run = _run_module()
+    auditor = Auditor()
+    rng = random.Random(5)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "forms"
+    forms = [auditor.read(p).form for p in sorted(examples.glob("*.yaml"))]
+    forms += [f for _, f in run.bench_forms.dept_forms(3, seed=11)]
+    checked = 0
+    for form in forms:
+        schema = auditor.schema(form["form_type"])
+        pack = auditor.packs_for(form["form_type"])[0]
+        checker = Checker(pack, schema)
+        reference = jsonschema.Draft202012Validator(schema)
+        for candidate in [form, *_mutations(rng, form)]:
+            def key(e):
+                return (list(map(str, e.absolute_path)), e.validator, e.message)
+            try:
+                expected = sorted(map(key, reference.iter_errors(candidate)))
+            except Exception:  # jsonschema itself cannot compare this value (NaN with minimum)
+                continue
+            assert sorted(map(key, checker.schema_errors(candidate))) == expected
+            checked += 1
+    assert checked > 500
