@@ -49,7 +49,10 @@ ERRORS = {
         ("indicators.missing-reason", f"/indicators/{i}/deviation_reason"):
             "met exactly yet points deducted; the 偏差原因 cell is printed empty ('| ||')" for i in range(4)
     },
-    "anhui-jinzhai-chagu-2023-department": {},
+    "anhui-jinzhai-chagu-2023-department": {
+        ("funds.score-missing", "/funds/0/score"):
+            "年度资金总额 prints 分值 10 and an empty 得分 cell right after 102.59% (line 6; the next row prints —)",
+    },
     "chizhou-tangxi-2022-project": {
         ("funds.total-budget-initial", "/funds/0/budget_initial"): "年度资金总额 printed 0 while 本年财政拨款 is 90",
         ("funds.total-budget-full-year", "/funds/0/budget_full_year"): "total printed 0, part 89.974",

@@ -25,7 +25,14 @@ ROUND_TRIPS = [
 
 
 def _data(form):
-    return {k: v for k, v in form.items() if k != "provenance"}
+    """The form without provenance, and without values printed blank ("" — an empty cell reads as absent)."""
+    def strip(v):
+        if isinstance(v, dict):
+            return {k: strip(x) for k, x in v.items() if x != ""}
+        if isinstance(v, list):
+            return [strip(x) for x in v]
+        return v
+    return strip({k: v for k, v in form.items() if k != "provenance"})
 
 
 def _same(a, b):

@@ -140,6 +140,7 @@ class _Piece:
     line_start: bool = False        # first cell of its line (pipe layout)
     match: re.Match | None = None
     printed: str = ""               # the text as printed, when it differs (traditional characters)
+    blank_after: tuple[int, int] | None = None  # pipe layout: the empty cell printed right after this one
 
     @property
     def line(self) -> int:
@@ -200,9 +201,29 @@ def _cells(lines: list[Line], layout: str) -> list[_Piece]:
             printed = ln.original(a, b)
             if printed != segment:
                 piece.printed = printed
+            if layout == "pipe":
+                after = re.match(r"\|([^|]*)\|", text[b:].lstrip(" \t"))
+                if after is not None and not after.group(1).strip():
+                    start = b + (len(text[b:]) - len(text[b:].lstrip(" \t"))) + 1
+                    piece.blank_after = (ln.number, ln.column(min(start, len(text) - 1)))
             out.append(piece)
             first = False
     return out
+
+
+def _blank_next(placed: dict[str, _Piece], order: list[tuple[str, _Piece]], columns: list[str]) -> None:
+    """Pipe layout: when a row's values fill its columns from the first one on and the cell printed after the
+    last value is empty, the next column is printed blank (a 得分 left empty): record it as ``""``."""
+    if not order:
+        return
+    idx = [columns.index(c) for c, _ in order]
+    if idx != list(range(idx[0], idx[0] + len(idx))) or idx[0] != 0:
+        return
+    last_col, last_piece = order[-1]
+    nxt = idx[-1] + 1
+    if last_piece.blank_after is None or nxt >= len(columns) or columns[nxt] in placed:
+        return
+    placed[columns[nxt]] = _Piece("", [last_piece.blank_after])
 
 
 def _split_labels(cells: list[_Piece], layout: str) -> list[_Piece]:
@@ -729,7 +750,10 @@ class _ProjectParser:
             return (score, tuple(-c for c in chosen))  # then the leftmost placement
 
         best = max(options, key=fitness)
-        return {columns[c]: v for v, c in zip(values, best)}, []
+        placed = {columns[c]: v for v, c in zip(values, best)}
+        if self.layout == "pipe":
+            _blank_next(placed, [(columns[c], v) for v, c in zip(values, best)], columns)
+        return placed, []
 
     # -- indicator rows in dense text --------------------------------------------------------------
 
@@ -909,6 +933,8 @@ class _ProjectParser:
             return {}, values  # more than one placement fits equally: place nothing
         split, chosen = best[0]
         placed = {columns[c]: v for v, c in zip(split, chosen)}
+        if self.layout == "pipe":
+            _blank_next(placed, [(columns[c], v) for v, c in zip(split, chosen)], columns)
         # blanks whose column is not certain are not placed
         dash_sets = {tuple((columns[i]) for v, i in zip(c[0], c[1]) if _blank(v.text)) for c in best}
         leftover: list[_Piece] = []
