@@ -865,3 +865,12 @@ def test_rounding_rule(a_int, a_dec, t_int, t_dec, op):
     else:
         expected = TRUE if hi <= t else FALSE if lo > t else MAYBE
     assert truth is expected
+
+
+def test_bare_multiplier_takes_the_unit_column():
+    # found by test_generated_targets_parse_back: 一万 with 度量单位 元 was read as "1 万" of unknown unit
+    from decimal import Decimal
+
+    from formaudit.plugins.functions.targets import parse_target
+    t = parse_target("一万", nature="≥", unit="元")
+    assert (t.comparator, t.figure.value, t.figure.dim) == (">=", Decimal(10000), "元")

@@ -810,6 +810,8 @@ def _parse_target_cached(text: str, nature: str | None, unit: str | None, name: 
             col_unit = col_unit[:pm.start()]
         if not unit_text:
             unit_text = col_unit
+        elif unit_text in _BARE_MULT and col_unit:
+            unit_text = unit_text + col_unit  # 一万 with 度量单位 元 is 1 万元: the multiplier is a scale
         elif _unit_info(unit_text)[0] != _unit_info(col_unit)[0] and col_unit:
             notes.append(f"度量单位 says {unit}, the value says {unit_text}; took the value's")
         period = period or col_period
