@@ -585,8 +585,8 @@ def _schema_position(error: jsonschema.ValidationError, positions: Positions) ->
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set((error.schema or {}).get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
-        if extra and f"{pointer}/{_escape(extra[0])}" in positions.keys:
-            return positions.keys[f"{pointer}/{_escape(extra[0])}"]
+        if extra and f"{pointer}/{_escape(extra[0])}" in positions.key_positions:
+            return positions.key_positions[f"{pointer}/{_escape(extra[0])}"]
     return positions.at(pointer)
 
 

@@ -26,19 +26,19 @@ _STANDARD = {
 
 
 class Positions(dict):
-    """JSON Pointer → (line, column) of the value, both 1-based; ``keys`` holds where each mapping
+    """JSON Pointer → (line, column) of the value, both 1-based; ``key_positions`` holds where each mapping
     key itself is written (for errors about a key rather than its value); ``scalars`` holds each
     scalar's style (``None`` plain, ``'``, ``"``, ``|``, ``>``) and its span in ``text``, so that
     ``char_at`` can name the line and column of one character inside a value (an expression's error)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.keys: dict[str, tuple[int, int]] = {}
+        self.key_positions: dict[str, tuple[int, int]] = {}
         self.scalars: dict[str, tuple[str | None, int, int]] = {}
         self.text = ""
 
     def key_at(self, pointer: str) -> tuple[int | None, int | None]:
-        return self.keys.get(pointer) or self.at(pointer)
+        return self.key_positions.get(pointer) or self.at(pointer)
 
     def char_at(self, pointer: str, offset: int) -> tuple[int | None, int | None]:
         """Line and column of character ``offset`` of the scalar value at ``pointer``: past the quote of
@@ -173,7 +173,7 @@ class _Builder:
                     raise self.fail(key_node, f"duplicate key '{key}'", "yaml-duplicate-key")
                 child = f"{pointer}/{_escape(key)}"
                 self.positions[child] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
-                self.positions.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self.positions.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 out[key] = self.build(value_node, child, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
