@@ -185,3 +185,14 @@ def test_api_takes_paths_as_text_and_digests_dict_forms(auditor, seed):
     changed = copy.deepcopy(seed)
     changed["year"] = 2022
     assert auditor.check_form(changed).sha256 != first
+
+
+def test_a_folder_walk_checks_forms_not_packs(tmp_path):
+    (tmp_path / "form.yaml").write_text(SEED_FORM.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text("pack: a.b\nversion: 1.0.0\nform_type: cn.dept-overall-self-eval\nrules: []\n",
+                                        encoding="utf-8")
+    (tmp_path / "tests.yaml").write_text("forms:\n  - form:\n      form_type: cn.dept-overall-self-eval\n",
+                                         encoding="utf-8")
+    code, out, err = run_cli("check", str(tmp_path), "--format", "json")
+    assert [r["input"].rsplit("/", 1)[1] for r in json.loads(out)["results"]] == ["form.yaml"]
+    assert "pack.yaml: skipped" in err and "tests.yaml: skipped" in err
