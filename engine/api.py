@@ -35,6 +35,7 @@ class Auditor:
         self.explicit: list[Pack] = [self.loader.load(p) for p in packs]
         self._checkers: dict[str, Checker] = {}
         self._schemas: dict[str, Any] = {}
+        self._packs_for: dict[str, list[Pack]] = {}  # form type → its packs, resolved once per run
 
     # -- packs and schemas ------------------------------------------------------------------
 
@@ -54,11 +55,16 @@ class Auditor:
         return self._checkers[key]
 
     def packs_for(self, form_type: str) -> list[Pack]:
-        if self.explicit:
-            return [p for p in self.explicit if p.form_type == form_type]
-        if form_type in self.registry.pack_ids():
-            return [self.loader.load(form_type)]
-        return []
+        found = self._packs_for.get(form_type)
+        if found is None:
+            if self.explicit:
+                found = [p for p in self.explicit if p.form_type == form_type]
+            elif form_type in self.registry.pack_ids():
+                found = [self.loader.load(form_type)]
+            else:
+                found = []
+            self._packs_for[form_type] = found
+        return list(found)
 
     # -- checking ---------------------------------------------------------------------------
 

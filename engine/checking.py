@@ -120,9 +120,14 @@ class Checker:
                     source=locate(pointer), fingerprint=fingerprint("schema", fkey, pointer, error.validator),
                     outcome="schema", title="schema"))
         form = convert(dict(raw), "", invalid)
+        walked: dict[tuple[str | None, str | None], list[Item]] = {}  # rules over the same items share one walk
         for rule in self.rules:
             counts = result.outcomes.setdefault(rule.id, RuleCounts())
-            for it in items(form, rule.for_each, rule.key):
+            where = (rule.for_each, rule.key)
+            its = walked.get(where)
+            if its is None:
+                its = walked[where] = list(items(form, rule.for_each, rule.key))
+            for it in its:
                 finding = self._evaluate(rule, it, form, counts, fkey, locate)
                 if finding is not None:
                     result.findings.append(finding)
@@ -200,9 +205,9 @@ def evaluate_rule(rule: Rule, record: Any, *, parent: Any = None, form: Any = No
                   let_defs=rule.let_defs)
     try:
         if rule.when is not None:
-            if truth_of(rule.when(scope)) is FALSE:
+            if truth_of(rule.when.run(scope)) is FALSE:
                 return "not_applicable", scope, None
-        result = truth_of(rule.check(scope))
+        result = truth_of(rule.check.run(scope))
     except NotEvaluable as exc:
         return "not_evaluable", scope, exc.reason
     except RecursionError:

@@ -110,6 +110,7 @@ def compile_expression(source: str, functions: Mapping[str, Callable], let_names
     compiler = _Compiler(source, functions, let_names, lead, lenient_functions)
     _check_size(node.value, lead)
     run = compiler.compile(node.value)
+    run = _generate(node.value, compiler) or run
     compare = None
     top = node.value
     if isinstance(top, ast.Compare) and len(top.ops) == 1:
@@ -483,3 +484,213 @@ def truth_of(value: Any) -> Truth:
     if isinstance(value, Blank):
         raise value.missing()
     return Truth.of(value)
+
+
+# -- generated code: the checked tree as one Python function ------------------------------------------------
+#
+# The closures above are the reference semantics and the allowlist check. Once a tree has passed it, it is
+# also turned into the source of one small Python function, which runs 3–10× faster than a tree of closures
+# (no call per node). Why this keeps the sandbox's guarantees:
+#  - the source is built only from the fixed templates below, for node types the closure compiler has
+#    already accepted; nothing of the pack's text is ever put into it. Every name, key, string, number and
+#    function from the pack enters as a value bound to a generated identifier (``_k0``, ``_k1``, …) in the
+#    function's globals;
+#  - before it is compiled, the source is tokenised and refused unless every token is one of our own
+#    identifiers, a keyword of the templates or an operator of the templates (no string or number tokens);
+#  - it runs with empty ``__builtins__``; the only attributes it reads are the scope's (``_s.item``, …) and
+#    ``.get`` of the item, which is what the closures do;
+#  - anything not covered here (chained comparisons, functions that catch "not evaluable", functions not
+#    known at load) calls the reference closure for that subtree.
+# If generation fails for any reason the reference closures are used, so behaviour never depends on it.
+
+import io as _io
+import keyword as _keyword
+import re as _re
+import tokenize as _tokenize
+
+_FUNCTION_ERRORS = (ArithmeticError, TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError,
+                    MemoryError)
+
+
+def _g_let(scope: Scope, name: str) -> Any:
+    try:
+        return scope.lets[name]
+    except KeyError:
+        value = scope.lets[name] = scope.let_defs[name](scope)
+        return value
+
+
+def _g_invoke(fn: Callable, name: str, /, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except NotEvaluable:
+        raise
+    except _FUNCTION_ERRORS as exc:
+        raise NotEvaluable(f"{name}() failed: {type(exc).__name__}: {exc}") from None
+
+
+def _g_invoke_caught(fn: Callable, name: str, scope: Scope, args: tuple, kwargs: dict) -> Any:
+    values = [_caught(a, scope) for a in args]
+    options = {k: _caught(v, scope) for k, v in kwargs.items()}
+    return _g_invoke(fn, name, *values, **options)
+
+
+def _g_min(a: Truth, b: Truth) -> Truth:
+    return a if a.rank <= b.rank else b
+
+
+def _g_max(a: Truth, b: Truth) -> Truth:
+    return a if a.rank >= b.rank else b
+
+
+def _g_uncertain() -> Any:
+    raise NotEvaluable("the condition of 'if … else' is uncertain within the printed precision")
+
+
+_HELPERS: dict[str, Any] = {
+    "_let": _g_let, "_invoke": _g_invoke, "_invoke_caught": _g_invoke_caught, "_min": _g_min, "_max": _g_max, "_uncertain": _g_uncertain,
+    "_truth": Truth.of, "_TRUE": TRUE, "_FALSE": FALSE, "_Rows": Rows, "_lookup": _lookup, "_compare": compare,
+    "_add": _arith("+"), "_sub": _arith("-"), "_mul": _arith("*"), "_div": _arith("/"),
+    "_not": lambda v: Truth.of(v).negate(), "_neg": lambda v: -_figure_operand(v, "-"),
+    "_pos": lambda v: _figure_operand(v, "+"),
+}
+_OWN_NAME = _re.compile(r"^_[kt]\d+$")
+_TEMPLATE_NAMES = frozenset(_HELPERS) | {"_s", "_expr", "item", "parent", "form", "index", "params", "get"}
+_TEMPLATE_KEYWORDS = frozenset({"def", "return", "if", "else", "is"})
+_TEMPLATE_OPS = frozenset({"(", ")", ",", ".", ":", ":=", "**", "{", "}"})
+
+
+class _Generator:
+    def __init__(self, compiler: _Compiler):
+        self.compiler = compiler
+        self.env: dict[str, Any] = {"__builtins__": {}, **_HELPERS}
+        self.count = 0
+
+    def const(self, value: Any) -> str:
+        name = f"_k{self.count}"
+        self.count += 1
+        self.env[name] = value
+        return name
+
+    def temp(self) -> str:
+        name = f"_t{self.count}"
+        self.count += 1
+        return name
+
+    def gen(self, node: ast.AST) -> str:
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            return self.reference(node)
+        return method(node)
+
+    def reference(self, node: ast.AST) -> str:
+        return f"{self.const(self.compiler.compile(node))}(_s)"
+
+    def _Constant(self, node: ast.Constant) -> str:
+        return self.const(self.compiler.compile(node)(None))
+
+    def _Name(self, node: ast.Name) -> str:
+        name = node.id
+        if name in self.compiler.let_names:
+            return f"_let(_s, {self.const(name)})"
+        if name in SCOPE_NAMES:
+            return f"_s.{name}"
+        return f"_s.item.get({self.const(name)})"
+
+    def _Tuple(self, node: ast.Tuple) -> str:
+        parts = [self.gen(e) for e in node.elts]
+        return f"_Rows(({', '.join(parts)}{',' if len(parts) == 1 else ''}))"
+
+    _List = _Tuple
+
+    def _Attribute(self, node: ast.Attribute) -> str:
+        where = ast.get_source_segment(self.compiler.source, node) or node.attr
+        return f"_lookup({self.gen(node.value)}, {self.const(node.attr)}, {self.const(where)})"
+
+    def _Subscript(self, node: ast.Subscript) -> str:
+        key = node.slice.value  # type: ignore[attr-defined]  # a constant: checked by the compiler
+        where = ast.get_source_segment(self.compiler.source, node) or str(key)
+        return f"_lookup({self.gen(node.value)}, {self.const(key)}, {self.const(where)})"
+
+    def _BinOp(self, node: ast.BinOp) -> str:
+        op = {ast.Add: "_add", ast.Sub: "_sub", ast.Mult: "_mul", ast.Div: "_div"}[type(node.op)]
+        return f"{op}({self.gen(node.left)}, {self.gen(node.right)})"
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> str:
+        op = {ast.Not: "_not", ast.USub: "_neg", ast.UAdd: "_pos"}[type(node.op)]
+        return f"{op}({self.gen(node.operand)})"
+
+    def _BoolOp(self, node: ast.BoolOp) -> str:
+        # Kleene logic, left to right, stopping at the first certain answer: as the closures do
+        stop, combine = ("_FALSE", "_min") if isinstance(node.op, ast.And) else ("_TRUE", "_max")
+        parts = [self.gen(v) for v in node.values]
+        code = f"_truth({parts[-1]})"
+        for part in reversed(parts[:-1]):
+            t = self.temp()
+            code = f"({stop} if ({t} := _truth({part})) is {stop} else {combine}({t}, {code}))"
+        return code
+
+    def _Compare(self, node: ast.Compare) -> str:
+        if len(node.ops) != 1:
+            return self.reference(node)
+        op = self.const(type(node.ops[0]).__name__)
+        return f"_compare({op}, {self.gen(node.left)}, {self.gen(node.comparators[0])})"
+
+    def _IfExp(self, node: ast.IfExp) -> str:
+        t = self.temp()
+        return (f"({self.gen(node.body)} if ({t} := _truth({self.gen(node.test)})) is _TRUE else "
+                f"({self.gen(node.orelse)} if {t} is _FALSE else _uncertain()))")
+
+    def _Call(self, node: ast.Call) -> str:
+        name = node.func.id  # type: ignore[attr-defined]  # a name: checked by the compiler
+        fn = self.compiler.functions.get(name)
+        if fn is None:
+            return self.reference(node)
+        if getattr(fn, "catches_not_evaluable", False):
+            # each argument is its own generated function, so that what cannot be evaluated is caught per argument
+            parts = [self.const(_generate(a, self.compiler) or self.compiler.compile(a)) for a in node.args]
+            kw = [f"{self.const(k.arg)}: {self.const(_generate(k.value, self.compiler) or self.compiler.compile(k.value))}"
+                  for k in node.keywords]
+            return (f"_invoke_caught({self.const(fn)}, {self.const(name)}, _s, ({''.join(p + ', ' for p in parts)}), "
+                    f"{{{', '.join(kw)}}})")
+        args = [self.const(fn), self.const(name)] + [self.gen(a) for a in node.args]
+        if node.keywords:
+            kwargs = ", ".join(f"{self.const(kw.arg)}: {self.gen(kw.value)}" for kw in node.keywords)
+            args.append(f"**{{{kwargs}}}")
+        return f"_invoke({', '.join(args)})"
+
+
+def _only_templates(source: str) -> bool:
+    """Every token of the generated source is ours: no pack text can have reached it."""
+    for tok in _tokenize.generate_tokens(_io.StringIO(source).readline):
+        if tok.type in (_tokenize.NEWLINE, _tokenize.NL, _tokenize.INDENT, _tokenize.DEDENT,
+                        _tokenize.ENDMARKER):
+            continue
+        if tok.type == _tokenize.NAME:
+            if _keyword.iskeyword(tok.string):
+                if tok.string not in _TEMPLATE_KEYWORDS:
+                    return False
+            elif tok.string not in _TEMPLATE_NAMES and not _OWN_NAME.match(tok.string):
+                return False
+        elif tok.type == _tokenize.OP:
+            if tok.string not in _TEMPLATE_OPS:
+                return False
+        else:
+            return False
+    return True
+
+
+def _generate(node: ast.AST, compiler: _Compiler) -> Compiled | None:
+    """The checked tree as one generated function, or None (the closures are used) if that fails."""
+    try:
+        generator = _Generator(compiler)
+        body = generator.gen(node)
+        source = f"def _expr(_s):\n    return {body}\n"
+        if not _only_templates(source):
+            return None
+        namespace = generator.env
+        exec(compile(source, "<formaudit expression>", "exec"), namespace)  # noqa: S102 - see above
+        return namespace["_expr"]
+    except (SyntaxError, RecursionError, MemoryError, ValueError, KeyError, TypeError, AttributeError,
+            _tokenize.TokenError):
+        return None
