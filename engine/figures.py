@@ -31,7 +31,7 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HALF = Decimal("0.5")
 
-BLANK_MARKERS = frozenset({"", "—", "——", "-", "--", "/", "无", "－", "─", "–", "N/A", "n/a"})
+BLANK_MARKERS = frozenset({"", "—", "——", "-", "--", "/", "／", "无", "－", "─", "–", "N/A", "n/a"})
 
 # unit text → (dimension, scale to the dimension's base, display style)
 _SCALED_UNITS: dict[str, tuple[str, Decimal]] = {
@@ -57,7 +57,8 @@ _SCALED_UNITS: dict[str, tuple[str, Decimal]] = {
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百": Decimal(100)}
 
 _NUMBER = re.compile(
-    r"^\s*(?P<sign>[+\-−]?)\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>[^\d\s.,+\-−].*?)?\s*$"
+    r"^\s*(?P<sign>[+\-−]?)\s*(?=\.?\d)(?P<int>\d{1,3}(?:[,，]\d{3})+|\d+)?(?:\.(?P<frac>\d*))?"
+    r"\s*(?P<unit>[^\d\s.,，+\-−].*?)?\s*$"
 )
 # A unit is short: %, ‰, a known unit, or one or two CJK characters (with 万/亿/千 and a "/per" part);
 # longer text after a number ("10次以上", "9月前") is a target or a sentence, not a figure.
@@ -198,7 +199,7 @@ class Figure:
         unit = m.group("unit")
         if unit is not None and (not _UNIT_TEXT.match(unit) or any(w in unit for w in _NOT_UNITS)):
             return None
-        digits = m.group("int").replace(",", "")
+        digits = (m.group("int") or "0").replace(",", "").replace("，", "")
         frac = m.group("frac") or ""
         if len(digits) + len(frac) > MAX_DIGITS:
             return None

@@ -8,12 +8,16 @@ No live form dict ever reaches an expression.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Iterator
 
 from .errors import NotEvaluable
-from .figures import BLANK_MARKERS, FALSE, TRUE, Figure, Truth
+from .figures import BLANK_MARKERS, FALSE, MAX_DIGITS, TRUE, Figure, Truth
+
+# a printed number (digits, separators, a point, a short unit) too long for a Figure
+_NUMBERISH = re.compile(r"^[+\-−]?[\d,，]*\.?\d*\s*[^\d\s]{0,4}$")
 
 
 def escape(token: str) -> str:
@@ -186,6 +190,9 @@ def convert(raw: Any, pointer: str = "", invalid: Mapping[str, str] | None = Non
         figure = Figure.parse(stripped, pointer=pointer)
         if figure is not None:
             return figure
+        if sum(ch.isdigit() for ch in stripped) > MAX_DIGITS and _NUMBERISH.match(stripped):
+            return Blank(pointer, stripped[:40], reason=f"number too long to check at {pointer or '/'} "
+                                                        f"(at most {MAX_DIGITS} digits)")
         return Text(raw, pointer)
     figure = Figure.parse(raw, pointer=pointer)
     if figure is not None:

@@ -54,6 +54,8 @@ def register(sub) -> None:
                       help="also run the examples of inherited rules (with the params of the pack defining them)")
     test.add_argument("--require-coverage", action="store_true",
                       help="fail when a rule lacks a passing or a failing example")
+    test.add_argument("--fuzz", type=int, metavar="N", help="also run property tests over N generated forms: no "
+                      "rule raises, none fails on a consistent form, every mutant is caught (docs/testing-packs.md)")
 
     doc = actions.add_parser("doc", help="write Markdown documentation of a pack")
     doc.add_argument("pack", nargs="?", metavar="PACK", help="pack id or .yaml file")
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     if args.action is None:
         stderr.write(f"formaudit: pack: say what to do: {ACTIONS}\n")
         return EXIT_ERROR
-    return {"lint": _lint, "test": _test, "doc": _doc, "diff": _diff, "schema": _schema}[args.action](
+    return {"lint": _lint, "test": _test_and_fuzz, "doc": _doc, "diff": _diff, "schema": _schema}[args.action](
         args, stdout, stderr)
 
 
@@ -160,6 +162,16 @@ def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     if bad or bad_forms or (args.require_coverage and own_gaps):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _test_and_fuzz(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    code = _test(args, stdout, stderr)
+    if args.fuzz is not None:
+        from ..fuzz import fuzz_command
+
+        registry = Registry.discover()
+        code = max(code, fuzz_command(PackLoader(registry).load(args.pack), args.fuzz, stdout, stderr, registry))
+    return code
 
 
 # -- doc --------------------------------------------------------------------------------------------
