@@ -174,6 +174,10 @@ class Auditor:
     def add_result(self, report: Report, result: FormResult) -> None:
         """Append a result, and describe in the report every rule of the packs that checked it."""
         report.results.append(result)
+        self.describe_rules(report, result)
+
+    def describe_rules(self, report: Report, result: FormResult) -> None:
+        """Describe in the report every rule of the packs that checked ``result`` (once per pack)."""
         for entry in result.packs:
             if entry["pack"] not in report.rules:
                 pack = self.loader.load(entry["pack"]) if entry["pack"] in self.registry.pack_ids() else \
