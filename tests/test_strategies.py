@@ -25,8 +25,9 @@ from formaudit.errors import NotEvaluable
 from formaudit.figures import FALSE, TRUE, Figure
 from formaudit.packs import PackLoader
 from formaudit.registry import Registry
-from formaudit.testing import (amounts, consistent_forms, figures, forms, from_schema, indicator_pairs, model_for,
-                               mutants, mutation_kinds, outcomes, rates, schema_for, target_cases, violations)
+from formaudit.testing import (MODELS, amounts, consistent_forms, figures, forms, from_schema, indicator_pairs,
+                               model_for, mutants, mutation_kinds, outcomes, rates, schema_for, target_cases,
+                               violations)
 from formaudit.values import Blank, convert
 
 SCALE = 20 if os.environ.get("FORMAUDIT_HYPOTHESIS") == "long" else 1
@@ -38,11 +39,6 @@ DEPT = "cn.dept-overall-self-eval"
 def examples(n: int):
     return settings(max_examples=n * SCALE, deadline=None, suppress_health_check=list(HealthCheck),
                     database=None)
-
-
-@pytest.fixture(scope="module")
-def dept_pack():
-    return PackLoader(REGISTRY).load(DEPT)
 
 
 # -- schema-valid forms ----------------------------------------------------------------------------------
@@ -92,14 +88,20 @@ def test_amounts_and_rates_keep_their_printed_decimals(decimals, data):
 
 # -- consistent forms and mutants -------------------------------------------------------------------------
 
-def test_consistent_forms_break_nothing(dept_pack):
-    checker = Checker(dept_pack, schema_for(DEPT))
+MODELLED = [t for t in FORM_TYPES if t in MODELS]
+VALIDATORS = {t: jsonschema.Draft202012Validator(schema_for(t)) for t in FORM_TYPES}
+
+
+@pytest.mark.parametrize("form_type", MODELLED)
+def test_consistent_forms_break_nothing(form_type):
+    pack = PackLoader(REGISTRY).load(form_type)
+    checker = Checker(pack, schema_for(form_type))
 
     @examples(40)
-    @given(consistent_forms(DEPT, dept_pack))
+    @given(consistent_forms(form_type, pack))
     def check(form):
         assert violations(form) == []
-        ev = outcomes(dept_pack, form, checker=checker)
+        ev = outcomes(pack, form, checker=checker)
         assert not ev.schema_errors
         assert not ev.raised
         failed = [(f.rule, f.message) for f in ev.findings]
@@ -119,19 +121,23 @@ def test_stricter_params_make_stricter_consistent_forms():
     check()
 
 
-@pytest.mark.parametrize("kind", list(mutation_kinds(DEPT)))
-def test_every_mutant_is_a_defect(kind):
-    model = model_for(DEPT)
+KINDS = [(t, k) for t in MODELLED for k in mutation_kinds(t)]
 
-    @examples(15)
-    @given(mutants(DEPT, [kind]))
+
+@pytest.mark.parametrize("form_type, kind", KINDS)
+def test_every_mutant_is_a_defect(form_type, kind):
+    model = model_for(form_type)
+
+    @examples(8)
+    @given(mutants(form_type, [kind]))
     def check(mutant):
         assert mutant.kind == kind
         assert mutant.form != mutant.original
         assert violations(mutant.original) == []
         assert mutant.violations or kind in model.by_construction
         assert mutant.description and mutant.pointer.startswith("/")
-        jsonschema.validate(mutant.form, schema_for(DEPT))
+        errors = list(VALIDATORS[form_type].iter_errors(mutant.form))
+        assert not errors, errors[0].message
     check()
 
 

@@ -867,7 +867,15 @@ DeptModel.kinds = {k.name: k for k in (
 MODELS: dict[str, FormModel] = {DeptModel.form_type: DeptModel()}
 
 
+def _register_project() -> None:
+    from .project import ProjectModel  # noqa: PLC0415 - it builds on this module
+
+    MODELS[ProjectModel.form_type] = ProjectModel()
+
+
 def model_for(form_type: str) -> FormModel:
+    if form_type not in MODELS and form_type == "cn.project-self-eval":
+        _register_project()
     try:
         return MODELS[form_type]
     except KeyError:
@@ -947,3 +955,6 @@ def fuzz_cases(form_type: str, params: Any = None, *, margin: int = 0,
                 made.append(mutant)
         return FuzzCase(form, tuple(made), spec)
     return build()
+
+
+_register_project()
