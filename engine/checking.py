@@ -72,6 +72,24 @@ def _business_key(record: Record, index: int, key_field: str | None) -> str:
     return str(index)
 
 
+def _stable_field(record: Any, relative: str, key_field: str | None) -> str:
+    """The pointer below an item with list indices replaced by business keys (``/funds/0/actual`` →
+    ``/funds[source=合计]/actual``), so that a fingerprint does not change when rows are reordered."""
+    if not relative.startswith("/") or not any(t.isdigit() for t in relative.split("/")):
+        return relative
+    node, out = record, []
+    for token in relative.split("/")[1:]:
+        name = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Rows) and name.isdigit() and int(name) < len(node):
+            element = node[int(name)]
+            out.append(f"[{_business_key(element, int(name), key_field) if isinstance(element, Record) else name}]")
+            node = element
+        else:
+            out.append("/" + token)
+            node = node.get(name) if isinstance(node, Record) else None
+    return "".join(out)
+
+
 def form_key(raw: Mapping[str, Any]) -> str:
     parts = [str(raw.get(k, "")) for k in ("form_type", "year", "department", "project", "title")]
     return "|".join(parts)
@@ -158,6 +176,7 @@ class Checker:
             severity = "info"
             kind = "not-evaluable"
         field = pointer[len(it.record.pointer):] if pointer.startswith(it.record.pointer) else pointer
+        field = _stable_field(it.record, field, rule.key)
         return Finding(pack=self.pack.id if rule.pack == self.pack.id else rule.pack, rule=rule.id, severity=severity,
                        message=message, pointer=pointer, values=values, source=locate(pointer),
                        fingerprint=fingerprint(rule.pack, rule.id, fkey, it.key, field, kind), outcome=kind,

@@ -88,6 +88,13 @@ def _div(a, b):
     return (min(q), max(q))
 
 
+def _widen(summed, stated, slack: int):
+    if not slack:
+        return summed
+    half = (stated[1] - stated[0]) / 2 * slack
+    return (summed[0] - half, summed[1] + half)
+
+
 def _disjoint(a, b) -> bool:
     return a[1] < b[0] or b[1] < a[0]
 
@@ -169,7 +176,9 @@ class FormModel:
     def render(self, spec: Any) -> dict:
         raise NotImplementedError
 
-    def violations(self, form: Mapping[str, Any], settings: Any) -> list[str]:
+    def violations(self, form: Mapping[str, Any], settings: Any, slack: int = 0) -> list[str]:
+        """Relations certainly broken. ``slack``: widen every sum by that many half units of the stated
+        total's last digit (is a verdict one more printed 0.00 row away from changing?)."""
         raise NotImplementedError
 
     # shared plumbing
@@ -290,7 +299,7 @@ class DeptModel(FormModel):
 
     # -- the oracle ---------------------------------------------------------------------------------
 
-    def violations(self, form: Mapping[str, Any], settings: DeptSettings) -> list[str]:
+    def violations(self, form: Mapping[str, Any], settings: DeptSettings, slack: int = 0) -> list[str]:
         out: list[str] = []
         funds = [r for r in form.get("funds") or [] if isinstance(r, dict)]
         for i, row in enumerate(funds):
@@ -325,7 +334,7 @@ class DeptModel(FormModel):
                     v = interval(p.get(column))
                     if v is not None:
                         summed = _add(summed, v)
-                if _disjoint(stated, summed):
+                if _disjoint(stated, _widen(summed, stated, slack)):
                     out.append(f"total-{column}")
         tasks = [t for t in form.get("tasks") or [] if isinstance(t, dict)]
         task_funds = [interval(t.get("funds")) for t in tasks]
@@ -335,7 +344,7 @@ class DeptModel(FormModel):
             for v in task_funds:
                 if v is not None:
                     summed = _add(summed, v)
-            if stated is not None and _disjoint(stated, summed):
+            if stated is not None and _disjoint(stated, _widen(summed, stated, slack)):
                 out.append("task-funds")
         for j, t in enumerate(tasks):
             indicators = t.get("indicators") if isinstance(t.get("indicators"), list) else []
@@ -903,10 +912,11 @@ def consistent_forms(form_type: str, params: Any = None, **options: Any) -> st.S
     return model.specs(settings, **options).map(model.render)
 
 
-def violations(form: Mapping[str, Any], params: Any = None) -> list[str]:
-    """What the independent oracle finds certainly broken in a form (``completion-rate@1``, ``total-actual``…)."""
+def violations(form: Mapping[str, Any], params: Any = None, *, slack: int = 0) -> list[str]:
+    """What the independent oracle finds certainly broken in a form (``completion-rate@1``, ``total-actual``…).
+    ``slack``: widen each sum by that many half units of its total's last digit."""
     model = model_for(str(form.get("form_type")))
-    return model.violations(form, model.settings(_params_of(params)))
+    return model.violations(form, model.settings(_params_of(params)), slack)
 
 
 def mutants(form_type: str, kinds: tuple[str, ...] | list[str] | None = None, params: Any = None, *,

@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .models import (FormModel, Mutant, MutationKind, _add, _disjoint, _div, _percent, _param_number, _param_ratio,
+from .models import (FormModel, Mutant, MutationKind, _add, _disjoint, _div, _widen, _percent, _param_number, _param_ratio,
                      decimals_of, interval, is_blank, nominal)
 from .strategies import BLANKS, IndicatorPair, indicator_pairs, print_decimal, texts
 
@@ -196,7 +196,7 @@ class ProjectModel(FormModel):
 
     # -- the oracle (arithmetic relations; indicator judgements are defects by construction) ------------
 
-    def violations(self, form, settings):
+    def violations(self, form, settings, slack=0):
         out: list[str] = []
         funds = [r for r in form.get("funds") or [] if isinstance(r, dict)]
         for i, r in enumerate(funds):
@@ -225,7 +225,7 @@ class ProjectModel(FormModel):
                     v = interval(p.get(column))
                     if v is not None:
                         summed = _add(summed, v)
-                if _disjoint(stated, summed):
+                if _disjoint(stated, _widen(summed, stated, slack)):
                     out.append(f"total-{column}")
             # as domain.md and the pack define it: the rate the amounts give; the printed rate without them
             full, executed = interval(t.get("budget_full_year")), interval(t.get("executed"))
