@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterator
 
 from .errors import NotEvaluable
@@ -141,6 +142,10 @@ class _LazyRecord(Record):
 
     def get(self, key: str, default: Any = None) -> Any:  # noqa: D401 - Mapping API
         try:
+            return self._data[key]  # read before: no further call
+        except KeyError:
+            pass
+        try:
             return self[key]
         except KeyError:
             return Blank(child_pointer(self.pointer, key)) if default is None else default
@@ -169,6 +174,13 @@ def is_blank(value: object) -> bool:
     return value is None or isinstance(value, Blank)
 
 
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> Figure | None:
+    """A printed figure read once per distinct text (``"0"``, ``"100%"`` recur in every form); each use gets
+    its own copy with its pointer (``with_pointer``), the cached one is never handed out."""
+    return Figure.parse(text)
+
+
 def convert(raw: Any, pointer: str = "", invalid: Mapping[str, str] | None = None) -> Any:
     """Raw form data (parsed JSON/YAML) → expression values. ``invalid`` maps pointers of values that
     broke the schema to the reason; those read as blanks that make a rule not evaluable."""
@@ -187,9 +199,9 @@ def convert(raw: Any, pointer: str = "", invalid: Mapping[str, str] | None = Non
         stripped = raw.strip()
         if stripped in BLANK_MARKERS:
             return Blank(pointer, stripped)
-        figure = Figure.parse(stripped, pointer=pointer)
+        figure = _parsed(stripped) if len(stripped) <= 64 else None
         if figure is not None:
-            return figure
+            return figure.with_pointer(pointer)
         if sum(ch.isdigit() for ch in stripped) > MAX_DIGITS and _NUMBERISH.match(stripped):
             return Blank(pointer, stripped[:40], reason=f"number too long to check at {pointer or '/'} "
                                                         f"(at most {MAX_DIGITS} digits)")
