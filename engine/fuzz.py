@@ -29,7 +29,7 @@ from .packs import Pack
 KINDS_PER_CASE = 6
 #: failures shrunk at most per run (each shrink is a search of its own), and the time they may take
 MAX_SHRINKS = 6
-SHRINK_SECONDS = 20.0
+SHRINK_SECONDS = 15.0
 
 
 @dataclass
@@ -181,7 +181,7 @@ def fuzz_pack(pack: Pack, n: int, *, registry: Any = None, schema: Any = None, s
     if shrink:
         stop = time.monotonic() + shrink_seconds
         for failure in list(report.failures.values())[:MAX_SHRINKS]:
-            budget = min(stop - time.monotonic(), 8.0)
+            budget = min(stop - time.monotonic(), 5.0)
             if budget <= 0:
                 break
             failure.shrunk = _shrink(pack, failure, n, plain, with_schema, budget)
@@ -189,10 +189,13 @@ def fuzz_pack(pack: Pack, n: int, *, registry: Any = None, schema: Any = None, s
     return report
 
 
+class _OutOfTime(BaseException):
+    pass
+
+
 def _shrink(pack: Pack, failure: Failure, n: int, plain: Checker, with_schema: Checker, seconds: float) -> Any:
     """The smallest example hypothesis finds with the same failure within ``seconds`` (None when it finds
-    none). When time runs out, every further candidate counts as not failing, so hypothesis stops with
-    the smallest found so far."""
+    none); when time runs out, the smallest found so far."""
     from hypothesis import HealthCheck, find, settings
     from hypothesis.errors import NoSuchExample
 
@@ -218,7 +221,7 @@ def _shrink(pack: Pack, failure: Failure, n: int, plain: Checker, with_schema: C
 
     def condition(x) -> bool:
         if time.monotonic() > deadline:
-            return False
+            raise _OutOfTime()  # a BaseException: hypothesis stops at once instead of trying more shrinks
         if _fails(x):
             best[:] = [x]
             return True
@@ -239,6 +242,8 @@ def _shrink(pack: Pack, failure: Failure, n: int, plain: Checker, with_schema: C
         return find(strategy, condition, settings=settings(max_examples=max(2 * n, 200), database=None,
                                                            derandomize=True, deadline=None,
                                                            suppress_health_check=list(HealthCheck)))
+    except _OutOfTime:
+        return best[0] if best else None
     except NoSuchExample:
         return best[0] if best else None
     except Exception:  # noqa: BLE001 - shrinking is a courtesy (e.g. Flaky when time ran out at the replay)

@@ -38,20 +38,24 @@ def pack_without(pack_id: str, rule_ids: set[str], tmp_path: Path, new_id: str =
     return path
 
 
+@pytest.fixture(scope="module")
+def builtin_reports():
+    return {p: fuzz_pack(PackLoader(REGISTRY).load(p), 60, registry=REGISTRY) for p in MODELLED}
+
+
 @pytest.mark.parametrize("pack_id", MODELLED)
-def test_builtin_pack_passes_fuzz(pack_id):
-    pack = PackLoader(REGISTRY).load(pack_id)
-    report = fuzz_pack(pack, 60, registry=REGISTRY)
+def test_builtin_pack_passes_fuzz(builtin_reports, pack_id):
+    report = builtin_reports[pack_id]
     assert report.ok, [(f.prop, f.subject, f.detail) for f in report.failures.values()]
     assert report.cases == 60 and report.forms["consistent"] == 60
     made = {k for k, s in report.kinds.items() if s.made}
     assert len(made) >= len(report.kinds) - 1, f"kinds never made: {set(report.kinds) - made}"
 
 
-def test_weakened_pack_is_caught_and_the_missed_kind_named(tmp_path):
-    full = fuzz_pack(PackLoader(REGISTRY).load(DEPT), 60, registry=REGISTRY, shrink=False)
+def test_weakened_pack_is_caught_and_the_missed_kind_named(builtin_reports, tmp_path):
+    full = builtin_reports[DEPT]
     weak_file = pack_without(DEPT, {"funds.adjustment-rate-undefined"}, tmp_path)
-    weak = fuzz_pack(PackLoader(REGISTRY).load(weak_file), 60, registry=REGISTRY)
+    weak = fuzz_pack(PackLoader(REGISTRY).load(weak_file), 60, registry=REGISTRY, shrink_seconds=4)
     assert full.kinds["undefined-rate-filled"].score == 100.0
     assert weak.kinds["undefined-rate-filled"].score < 100.0
     assert ("missed", "undefined-rate-filled") in weak.failures
@@ -64,7 +68,7 @@ def test_weakened_pack_is_caught_and_the_missed_kind_named(tmp_path):
 
 def test_cli_fuzz_prints_scores_and_exits_1_naming_the_missed_kind(tmp_path):
     weak_file = pack_without(DEPT, {"tasks.has-indicator"}, tmp_path)
-    code, out, err = run_cli("pack", "test", str(weak_file), "--fuzz", "40")
+    code, out, err = run_cli("pack", "test", str(weak_file), "--fuzz", "25")
     assert code == 1, out + err
     assert "mutation score" in out
     assert re.search(r"!! indicators-unfilled\s+\d+/\d+\s+0\.0%", out)
@@ -92,7 +96,7 @@ def test_a_rule_that_cries_wolf_is_shrunk_to_a_yaml_counterexample(tmp_path):
         "  - id: funds.completion-95\n    title: 完成率不低于 95%\n    severity: error\n    for_each: funds\n"
         "    when: present(completion_rate)\n    check: completion_rate >= params.strict\n"
         "    message: \"{source}：{completion_rate}\"\n", encoding="utf-8")
-    code, out, err = run_cli("pack", "test", str(pack), "--fuzz", "30")
+    code, out, err = run_cli("pack", "test", str(pack), "--fuzz", "15")
     assert code == 1
     assert "FAIL rules failed on consistent forms: funds.completion-95" in out
     block = out.split("FAIL rule funds.completion-95 failed on a consistent form", 1)[1]
