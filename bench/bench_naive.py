@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 import simpleeval
 from formaudit.checking import Checker
 from formaudit.errors import NotEvaluable
-from formaudit.expressions import Expression, Scope, _arith, _figure_operand, compare
+from formaudit.expressions import Expression, Scope, _arith, _figure_operand, _lookup, compare
 from formaudit.figures import FALSE, MAYBE, TRUE, Figure, Truth
 from formaudit.packs import Pack, Rule, Template
 from formaudit.values import Blank, Record, Text
@@ -46,6 +46,8 @@ class _Names(dict):
         item = scope.item
         super().__init__(item.items() if isinstance(item, Record) else ())
         self.update(item=scope.item, parent=scope.parent, form=scope.form, index=scope.index, params=scope.params)
+        for name in lets:  # a let shadows a field of the same name (``total`` on a project form)
+            self.pop(name, None)
         self.update(scope.lets)
         self.scope, self.lets, self.functions = scope, lets, functions
 
@@ -113,13 +115,15 @@ class NaiveEval(simpleeval.SimpleEval):
             raise NotEvaluable("the condition of 'if … else' is uncertain within the printed precision")
         return self._eval(node.body) if truth is TRUE else self._eval(node.orelse)
 
+    def _eval_attribute(self, node: ast.Attribute) -> Any:
+        # ``a.b`` is a key lookup in a form object (a missing key reads as a blank), as in the engine
+        where = ast.get_source_segment(self.expr, node) or node.attr
+        return _lookup(self._eval(node.value), node.attr, where)
+
     def _eval_subscript(self, node: ast.Subscript) -> Any:
-        container, key = self._eval(node.value), node.slice.value  # type: ignore[attr-defined]
-        if isinstance(container, Record):
-            return container.get(str(key))
-        if isinstance(container, Blank):
-            raise container.missing()
-        return container[key]
+        key = node.slice.value  # type: ignore[attr-defined]
+        where = ast.get_source_segment(self.expr, node) or str(key)
+        return _lookup(self._eval(node.value), key, where)
 
 
 def naive_eval(source: str, scope: Scope, lets: Mapping[str, str], functions: Mapping[str, Callable]) -> Any:

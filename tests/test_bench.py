@@ -22,10 +22,13 @@ def test_tiny_benchmark_runs_and_verdicts_agree():
     run = _run_module()
     results = run.main(["--forms", "40", "--repeats", "1", "--naive-forms", "8", "--quiet"])
     assert results["packs"], "no pack was benchmarked"
+    assert {e["pack"] for e in results["packs"]} >= {"cn.dept-overall-self-eval", "cn.project-self-eval"}
     for entry in results["packs"]:
-        for name in ("engine", "engine_no_schema", "hand_written", "naive"):
+        for name in ("engine", "engine_no_schema", "naive"):
             assert entry[name]["forms_per_s"] > 0
-        assert entry["ratio_engine_vs_hand"] > 0 and entry["ratio_naive_vs_engine"] > 0
+        assert entry["ratio_naive_vs_engine"] > 0
+        if entry["pack"] == "cn.dept-overall-self-eval":  # the pack with a hand-written baseline
+            assert entry["hand_written"]["forms_per_s"] > 0 and entry["ratio_engine_vs_hand"] > 0
         assert entry["streamed_peak_bytes"]["peak"] > 0
         # the generated mutants are caught and the consistent forms are not
         assert entry["caught"]["consistent"] == 0
