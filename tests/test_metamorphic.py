@@ -86,8 +86,8 @@ def test_yuan_for_wan_changes_no_verdict_on_consistent_forms(form_type):
     @given(consistent_in_wan(form_type))
     def run(form):
         before, after = check(form), check(in_yuan(form))
+        # the verdict is the findings; a rule may become applicable (0.00 + 0.01 万元 may be 0, 100 元 is not)
         assert verdicts(after, messages=False) == verdicts(before, messages=False)
-        assert outcome_counts(after) == outcome_counts(before)
     run()
 
 
