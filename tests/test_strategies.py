@@ -208,3 +208,13 @@ def test_fullwidth_slash_is_a_blank_and_a_too_long_number_is_not_evaluable():
     long = convert("1" * 31 + ".00", "/x")
     assert isinstance(long, Blank) and "too long" in long.reason
     assert not isinstance(convert("第" + "1" * 40 + "号文件", "/x"), Blank)
+
+
+def test_importing_formaudit_testing_does_not_import_hypothesis():
+    import subprocess
+    import sys
+
+    code = ("import sys, formaudit.testing as t; t.run_cli('--version'); "
+            "print('hypothesis' in sys.modules); t.amounts; print('hypothesis' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[-2:] == ["False", "True"]
