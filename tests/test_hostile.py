@@ -5,9 +5,9 @@ findings — never a traceback, never a hang: each command runs in a subprocess 
 ``resource`` limits on memory and CPU. In a batch, every other form is still checked and reported.
 The fixtures are generated at test time (the 50 MB ones are never committed).
 
-Sandbox escapes already refused at load are in tests/test_expressions.py (46 of them); the expression
-cases here are the ones that come through other doors: message placeholders, lets, params, YAML
-escapes and full-width characters, and whole pack files.
+Sandbox escapes already refused at load are in tests/test_expressions.py (46 of them, not repeated
+here); the expression cases here come through other doors: message placeholders, lets, whens, params,
+YAML escapes and full-width characters, and whole pack files.
 """
 
 from __future__ import annotations
@@ -215,16 +215,11 @@ PACKS: dict[str, tuple] = {
     "escaped-dunder-key": (HEAD + rule("item['\\x5f_class__']"), "keys starting with '_'"),
     "fullwidth-dunder": (HEAD + rule("ｉｔｅｍ.＿＿ｃｌａｓｓ＿＿"), "expression-syntax"),
     "bound-method": (HEAD + rule("min.__self__"), "names starting with '_'"),
-    "format-method": (HEAD + rule("'{0.__class__}'.format(1)"), "only registered functions"),
-    "percent-format": (HEAD + rule("'%0999999999d' % 1"), "operator Mod"),
-    "starred-call": (HEAD + rule("len(*funds)"), "*args"),
     "bytes-literal": (HEAD + rule("b'abc' == 1"), "bytes literals"),
     "ellipsis": (HEAD + rule("..."), "ellipsis literals"),
     "await": (HEAD + rule("await x"), "await"),
     "yield": (HEAD + rule("(yield)"), "yield"),
-    "slice": (HEAD + rule("funds[::-1]"), "only constant keys"),
     "line-continuation": (HEAD + rule("True \\\n and ().__class__"), "expression-syntax"),
-    "deep-calls": (HEAD + rule("sum(" * 40 + "funds" + ")" * 40), "expression-too-complex"),
     "5000-digit-literal": (HEAD + rule("9" * 5000 + " > 1"), "expression-too-long"),
     "300000-character-expression": (lambda: HEAD + rule("a" + " + a" * 75_000), "expression-too-long"),
     "10000-deep-parentheses": (lambda: HEAD + rule("(" * 10_000 + "1" + ")" * 10_000), "expression-too-long"),
