@@ -23,6 +23,7 @@ from .figures import FALSE, TRUE, Figure, Truth
 from .findings import Finding, FormResult, RuleCounts, fingerprint
 from .packs import Pack, Rule, Template
 from .values import Blank, Record, Rows, Text, child_pointer, convert, plain
+from .values import escape as _escape
 
 _FOR_EACH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[\*\])?")
 KEY_FIELDS = ("source", "name", "id", "title")
@@ -353,8 +354,6 @@ class _Locator:
         return None
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _short(text: str, most: int = 160) -> str:

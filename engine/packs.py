@@ -26,6 +26,7 @@ from .errors import FormauditError, PackError
 from .expressions import Expression, ExpressionError, compile_expression
 from .registry import Registry
 from .values import Record, literal
+from .values import escape as _escape
 from .yamlsource import Positions, load_yaml
 
 SEVERITIES = ("error", "warning", "info")
@@ -568,8 +569,6 @@ def _pointer(path) -> str:
     return "".join(f"/{_escape(str(p))}" for p in path)
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:

@@ -19,6 +19,7 @@ import yaml
 
 from .errors import FormauditError
 from .figures import MAX_DIGITS, parse_decimal
+from .values import escape as _escape
 
 MAX_NODES = 200_000
 MAX_DEPTH = 200
@@ -71,8 +72,6 @@ class Positions(dict):
             pointer = pointer.rsplit("/", 1)[0]
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 @functools.lru_cache(maxsize=8)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from formaudit.errors import InputError
+from formaudit.values import escape  # noqa: F401 - re-exported for the readers
 from formaudit.reading import ReadResult, Unparsed
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -256,10 +257,6 @@ class Builder:
 
 def _pointer_key(pointer: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pointer.split("/"))
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def provenance_file(path: Path) -> str:
