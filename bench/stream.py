@@ -35,11 +35,11 @@ print(f"@@rss {own} {kids} {code}", file=sys.stderr)
 """
 
 
-def write_forms(folder: Path, n: int, seed: int = 2021) -> None:
+def write_forms(folder: Path, n: int, seed: int = 2021, form_type: str = bench_forms.DEPT) -> None:
     done = folder / f".complete-{n}"
     if done.exists():
         return
-    for i, (_, form) in enumerate(bench_forms.dept_forms(n, seed)):
+    for i, (_, form) in enumerate(bench_forms.GENERATORS[form_type](n, seed)):
         sub = folder / f"{i // PER_FOLDER:04d}"
         if i % PER_FOLDER == 0:
             sub.mkdir(parents=True, exist_ok=True)
@@ -71,11 +71,20 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1])
     parser.add_argument("--sizes", type=int, nargs="+", default=None,
                         help="batch sizes to measure (default: 1000, 10000, … up to --forms)")
+    parser.add_argument("--form-type", default=bench_forms.DEPT, choices=sorted(bench_forms.GENERATORS))
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    folder = args.dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"formaudit-stream-{args.forms}"
+    suffix = "" if args.form_type == bench_forms.DEPT else f"-{args.form_type}"
+    folder = args.dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"formaudit-stream-{args.forms}{suffix}"
+    if args.write_only:
+        write_forms(folder, args.forms, form_type=args.form_type)
+        return []
     t = time.perf_counter()
-    write_forms(folder, args.forms)
+    # made in a separate process: Linux carries a parent's peak RSS into a child it forks, so this process
+    # must stay small for the children's peaks to be their own
+    subprocess.run([sys.executable, __file__, "--write-only", "--forms", str(args.forms), "--dir", str(folder),
+                    "--form-type", args.form_type], check=True)
     print(f"forms in {folder} ({time.perf_counter() - t:.0f} s to make)", flush=True)
     sizes = args.sizes or [s for s in (1000, 10000, 100000, 1000000) if s < args.forms] + [args.forms]
     rows = []
