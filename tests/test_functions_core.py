@@ -136,3 +136,20 @@ def test_reason_says_why():
 def test_other_functions_still_fail_on_what_cannot_be_evaluated():
     with pytest.raises(NotEvaluable):
         ev("present(indicators[0].weight / 0)")
+
+
+def test_min_and_max_bound_the_interval():
+    from decimal import Decimal
+
+    from formaudit.figures import Figure
+    from formaudit.plugins.functions.core import max_, min_
+    a, b = Figure.parse("10"), Figure.parse("10.2")   # [9.5, 10.5] and [10.15, 10.25]
+    low, high = min_(a, b), max_(a, b)
+    assert (low.value, low.lo, low.hi) == (Decimal("10"), Decimal("9.5"), Decimal("10.25"))
+    assert (high.value, high.lo, high.hi) == (Decimal("10.2"), Decimal("10.15"), Decimal("10.5"))
+    assert str(min_(Figure.parse("3"), Figure.parse("8"))) == "3"     # a printed operand keeps its print
+    import pytest
+
+    from formaudit.errors import NotEvaluable
+    with pytest.raises(NotEvaluable, match="min\\(\\) of no figures"):
+        min_(())

@@ -61,28 +61,27 @@ def sum_(values: Any) -> Figure:
     return total
 
 
-def min_(*values: Any) -> Figure:
-    """Smallest of figures: ``min(a, b)`` or ``min(list)``; certain only where the intervals allow."""
-    figures = _spread(values, "min")
+def _extreme(values: tuple, pick: Any, what: str) -> Figure:
+    """The smallest (``pick=min``) or largest (``pick=max``) figure; its interval is bounded by the
+    smallest/largest of the operands' bounds, so it is certain only where the intervals allow."""
+    figures = _spread(values, what)
     if not figures:
-        raise NotEvaluable("min() of no figures")
-    lo = min(f.lo for f in figures)
-    hi = min(f.hi for f in figures)
-    best = min(figures, key=lambda f: f.value)
+        raise NotEvaluable(f"{what}() of no figures")
+    lo = pick(f.lo for f in figures)
+    hi = pick(f.hi for f in figures)
+    best = pick(figures, key=lambda f: f.value)
     return Figure(best.value, lo, hi, best.dim, style=best.style, scale=best.scale, decimals=best.decimals,
                   printed=best.printed if best.lo == lo and best.hi == hi else None, pointer=best.pointer)
+
+
+def min_(*values: Any) -> Figure:
+    """Smallest of figures: ``min(a, b)`` or ``min(list)``; certain only where the intervals allow."""
+    return _extreme(values, min, "min")
 
 
 def max_(*values: Any) -> Figure:
     """Largest of figures: ``max(a, b)`` or ``max(list)``."""
-    figures = _spread(values, "max")
-    if not figures:
-        raise NotEvaluable("max() of no figures")
-    lo = max(f.lo for f in figures)
-    hi = max(f.hi for f in figures)
-    best = max(figures, key=lambda f: f.value)
-    return Figure(best.value, lo, hi, best.dim, style=best.style, scale=best.scale, decimals=best.decimals,
-                  printed=best.printed if best.lo == lo and best.hi == hi else None, pointer=best.pointer)
+    return _extreme(values, max, "max")
 
 
 def round_(x: Any, decimals: Any = 0) -> Figure:
