@@ -3,14 +3,14 @@
     python bench/run.py                 # 1 000 forms of each type, 5 repeats
     python bench/run.py --forms 10000   # the full size (docs/performance.md)
 
-For each pack with a generator and a hand-written baseline (bench_forms.py, bench_handwritten.py) it
-generates N forms (about half consistent, half single-fault mutants), then, in this one process:
+For each pack with a generator (bench_forms.py) it generates N forms (about half consistent, half
+single-fault mutants; the project pack's come from ``formaudit.testing``'s Hypothesis models, derandomized:
+``--seed`` does not change them), then, in this one process:
 
 - engine: ``Auditor().check_form(form)`` on each form — schema validation, reading the figures, every
   rule, findings with messages and evidence (what ``formaudit check`` does after parsing the file);
-- hand-written: ``bench_handwritten.verdicts(form)`` on each form — the pack's checks as plain Python
-  (the department pack; the project pack has no hand-written baseline yet, and its forms come from
-  ``formaudit.testing``'s Hypothesis models);
+- hand-written: ``verdicts(form)`` on each form — the pack's checks as plain Python (BASELINES:
+  bench_handwritten.py for the department pack, bench_handwritten_project.py for the project pack);
 - naive: the same checker with every expression re-parsed by simpleeval on every evaluation
   (bench_naive.py), on the first ``--naive-forms`` forms (it is slow).
 
@@ -37,12 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_forms  # noqa: E402
 import bench_handwritten  # noqa: E402
+import bench_handwritten_project  # noqa: E402
 import bench_naive  # noqa: E402
 from formaudit import Auditor  # noqa: E402
 from formaudit.checking import Checker  # noqa: E402
 from formaudit.findings import FormResult  # noqa: E402
 
 BASELINES: dict[str, Callable[[dict], dict]] = {bench_forms.DEPT: bench_handwritten.verdicts}
+BASELINES[bench_forms.PROJECT] = bench_handwritten_project.verdicts
 
 
 def engine_verdicts(result: FormResult) -> dict[str, Any]:
