@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterator, Mapping
 
@@ -29,12 +28,34 @@ _FOR_EACH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[\*\])?")
 KEY_FIELDS = ("source", "name", "id", "title")
 
 
-@dataclass(frozen=True)
 class Item:
-    record: Any
-    parent: Any
-    index: int | None
-    key: str  # business-key path, for fingerprints
+    """One item a rule runs on: a row, or the form itself. ``key`` is its business-key path, for fingerprints
+    (``/tasks[name=…]/indicators[name=…]``); it is worked out only when a finding needs it."""
+
+    __slots__ = ("record", "parent", "index", "_outer", "_name", "_key_field", "_key")
+
+    def __init__(self, record: Any, parent: Any, index: int | None, key: str | None = None, *,
+                 outer: "Item | None" = None, name: str = "", key_field: str | None = None):
+        self.record = record
+        self.parent = parent
+        self.index = index
+        self._outer = outer
+        self._name = name
+        self._key_field = key_field
+        self._key = key
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            prefix = self._outer.key if self._outer is not None else ""
+            if self.index is None:
+                self._key = f"{prefix}/{self._name}"
+            else:
+                self._key = f"{prefix}/{self._name}[{_business_key(self.record, self.index, self._key_field)}]"
+        return self._key
+
+
+_ROOT = Item(None, None, None, "")
 
 
 def items(form: Record, path: str | None, key_field: str | None = None) -> Iterator[Item]:
@@ -43,26 +64,27 @@ def items(form: Record, path: str | None, key_field: str | None = None) -> Itera
         yield Item(form, None, None, "")
         return
     segments = [m.group(1) for m in _FOR_EACH.finditer(path)]
-    yield from _walk(form, segments, None, "", key_field)
+    yield from _walk(form, segments, None, _ROOT, key_field)
 
 
-def _walk(node: Any, segments: list[str], parent: Any, key: str, key_field: str | None) -> Iterator[Item]:
+def _walk(node: Any, segments: list[str], parent: Any, outer: Item, key_field: str | None) -> Iterator[Item]:
     name, rest = segments[0], segments[1:]
     value = node.get(name) if isinstance(node, Record) else None
     if isinstance(value, Rows):
         for i, element in enumerate(value):
             if not isinstance(element, Record):
                 continue
-            element_key = f"{key}/{name}[{_business_key(element, i, key_field)}]"
+            it = Item(element, node, i, outer=outer, name=name, key_field=key_field)
             if rest:
-                yield from _walk(element, rest, element, element_key, key_field)
+                yield from _walk(element, rest, element, it, key_field)
             else:
-                yield Item(element, node, i, element_key)
+                yield it
     elif isinstance(value, Record):
+        it = Item(value, node, None, outer=outer, name=name)
         if rest:
-            yield from _walk(value, rest, value, f"{key}/{name}", key_field)
+            yield from _walk(value, rest, value, it, key_field)
         else:
-            yield Item(value, node, None, f"{key}/{name}")
+            yield it
 
 
 def _business_key(record: Record, index: int, key_field: str | None) -> str:
@@ -140,28 +162,45 @@ class Checker:
                     outcome="schema", title="schema"))
         form = convert(dict(raw), "", invalid)
         walked: dict[tuple[str | None, str | None], list[Item]] = {}  # rules over the same items share one walk
+        memo: dict = {}  # results of pure functions, shared by every rule on this form (expressions.Scope)
+        params = self.pack.param_values
         for rule in self.rules:
             counts = result.outcomes.setdefault(rule.id, RuleCounts())
             where = (rule.for_each, rule.key)
             its = walked.get(where)
             if its is None:
                 its = walked[where] = list(items(form, rule.for_each, rule.key))
-            for it in its:
-                finding = self._evaluate(rule, it, form, counts, fkey, locate)
-                if finding is not None:
-                    result.findings.append(finding)
+            passed = not_applicable = 0
+            let_defs = rule.let_defs
+            for it in its:  # the hot loop: one scope per rule and item, positional
+                scope = Scope(it.record, it.parent, form, it.index, params, let_defs, {}, memo)
+                outcome, detail = run_rule(rule, scope)
+                if outcome == "passed":
+                    passed += 1
+                elif outcome == "not_applicable":
+                    not_applicable += 1
+                else:
+                    result.findings.append(self._finding(rule, it, scope, outcome, detail, counts, fkey, locate))
+            counts.passed += passed
+            counts.not_applicable += not_applicable
         return result
 
-    def _evaluate(self, rule: Rule, it: Item, form: Record, counts: RuleCounts, fkey: str,
-                  locate: "_Locator") -> Finding | None:
-        outcome, scope, detail = evaluate_rule(rule, it.record, parent=it.parent, form=form, index=it.index,
-                                               params=self.pack.param_values)
+    def evaluate_item(self, rule: Rule, it: Item, form: Record, counts: RuleCounts, fkey: str, locate: "_Locator",
+                      memo: dict | None = None) -> Finding | None:
+        """One rule on one item, counted in ``counts``: its finding, or None when it passed or did not apply.
+        (``check`` does the same in its own loop.)"""
+        scope = Scope(it.record, it.parent, form, it.index, self.pack.param_values, rule.let_defs, {}, memo)
+        outcome, detail = run_rule(rule, scope)
         if outcome == "passed":
             counts.passed += 1
-            return None
-        if outcome == "not_applicable":
+        elif outcome == "not_applicable":
             counts.not_applicable += 1
-            return None
+        else:
+            return self._finding(rule, it, scope, outcome, detail, counts, fkey, locate)
+        return None
+
+    def _finding(self, rule: Rule, it: Item, scope: Scope, outcome: str, detail: Any, counts: RuleCounts, fkey: str,
+                 locate: "_Locator") -> Finding:
         values = evidence(rule, scope, detail)
         if outcome == "failed":
             counts.failed += 1
@@ -218,23 +257,30 @@ def _same_verdict(raw: Any) -> bool:
 
 
 def evaluate_rule(rule: Rule, record: Any, *, parent: Any = None, form: Any = None, index: int | None = None,
-                  params: Any = None) -> tuple[str, Scope, Any]:
+                  params: Any = None, memo: dict | None = None) -> tuple[str, Scope, Any]:
     """Evaluate one rule on one item. Returns (outcome, scope, detail): detail is the failed comparison's
-    (left, right) for ``failed``, the reason for ``not_evaluable``."""
+    (left, right) for ``failed``, the reason for ``not_evaluable``. ``memo`` is the form's memo of pure
+    function results, shared by all its rules (None: no reuse)."""
     scope = Scope(item=record, parent=parent, form=form if form is not None else record, index=index, params=params,
-                  let_defs=rule.let_defs)
+                  let_defs=rule.let_defs, memo=memo)
+    outcome, detail = run_rule(rule, scope)
+    return outcome, scope, detail
+
+
+def run_rule(rule: Rule, scope: Scope) -> tuple[str, Any]:
+    """``evaluate_rule`` on a scope already built: (outcome, detail)."""
     try:
-        if rule.when is not None:
-            if truth_of(rule.when.run(scope)) is FALSE:
-                return "not_applicable", scope, None
+        when = rule.when
+        if when is not None and truth_of(when.run(scope)) is FALSE:
+            return "not_applicable", None
         result = truth_of(rule.check.run(scope))
     except NotEvaluable as exc:
-        return "not_evaluable", scope, exc.reason
+        return "not_evaluable", exc.reason
     except RecursionError:
-        return "not_evaluable", scope, "expression too deep to evaluate"
+        return "not_evaluable", "expression too deep to evaluate"
     if result is FALSE:
-        return "failed", scope, _sides(rule.check, scope)
-    return "passed", scope, None
+        return "failed", _sides(rule.check, scope)
+    return "passed", None
 
 
 def _sides(check: Expression, scope: Scope) -> tuple[Any, Any] | None:

@@ -16,11 +16,18 @@ assignments — is refused at load with its position.
 A function marked ``catches_not_evaluable = True`` (``known``, ``reason``) receives an argument that
 cannot be evaluated as a ``Blank`` carrying the reason, so that a rule can ask whether something can be
 judged without becoming not evaluable itself.
+
+A function marked ``pure = True`` (its result depends on its arguments alone: ``where``, ``reaches``) is
+called once per form for the same argument objects: when a scope carries a ``memo`` (the checker gives
+each form one), a second call with the same arguments — three indicator rules asking ``reaches`` about
+the same row — returns the first call's result, or raises its "not evaluable" again. Form values are
+read-only and the memo keeps its arguments alive, so argument identity is a sound key.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import warnings
 from dataclasses import dataclass, field
@@ -51,9 +58,10 @@ class ExpressionError(Exception):
         self.code = code
 
 
-@dataclass
+@dataclass(slots=True)
 class Scope:
-    """What one evaluation sees. Built once per rule and item; nothing is copied."""
+    """What one evaluation sees. Built once per rule and item; nothing is copied. ``memo`` is shared by
+    every scope of one form: the results of ``pure`` functions (see the module's docstring)."""
 
     item: Any
     parent: Any = None
@@ -62,6 +70,7 @@ class Scope:
     params: Any = None
     let_defs: Mapping[str, "Compiled"] = field(default_factory=dict)  # the rule's lets, computed on first use
     lets: dict[str, Any] = field(default_factory=dict)                # the values computed so far
+    memo: dict | None = None
 
 
 Compiled = Callable[[Scope], Any]
@@ -258,13 +267,13 @@ class _Compiler:
         elif isinstance(value, (int, float)):
             text = ast.get_source_segment(self.source, node) or repr(value)
             try:
-                result = Figure.exact(parse_decimal(text.replace("_", "")))
+                result = _number_literal(str(parse_decimal(text.replace("_", ""))))
             except ValueError as exc:
                 raise self.refuse(node, str(exc), "expression-literal") from None
         elif isinstance(value, str):
             if len(value) > MAX_STRING:
                 raise self.refuse(node, f"string literal longer than {MAX_STRING} characters", "expression-literal")
-            result = Text(value)
+            result = _text_literal(value)
         else:
             raise self.refuse(node, f"{type(value).__name__} literals are not allowed", "expression-literal")
         return lambda scope: result
@@ -440,13 +449,9 @@ class _Compiler:
             else:
                 values = [a(scope) for a in args]
                 options = {k: v(scope) for k, v in kwargs}
-            try:
-                return target(*values, **options)
-            except NotEvaluable:
-                raise
-            except (ArithmeticError, TypeError, ValueError, KeyError, IndexError, AttributeError,
-                    RecursionError, MemoryError) as exc:
-                raise NotEvaluable(f"{name}() failed: {type(exc).__name__}: {exc}") from None
+                if scope.memo is not None and getattr(target, "pure", False):
+                    return _g_invoke_pure(scope.memo, target, name, *values, **options)
+            return _g_invoke(target, name, *values, **options)
         return call
 
 
@@ -457,6 +462,19 @@ def _caught(compiled: Compiled, scope: Scope) -> Any:
         return compiled(scope)
     except NotEvaluable as exc:
         return Blank(reason=exc.reason)
+
+
+# Equal literals are one object across every expression loaded (while they stay in these caches), so that
+# ``where(funds, 'source', '合计')`` in two rules is the same call to a pure function's memo, which keys
+# arguments by identity. Literals are read-only; sharing them changes nothing else.
+@functools.lru_cache(maxsize=4096)
+def _text_literal(value: str) -> Text:
+    return Text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_literal(digits: str) -> Figure:
+    return Figure.exact(Decimal(digits))
 
 
 def _check_arity(compiler: _Compiler, node: ast.Call, name: str, fn: Callable) -> None:
@@ -529,10 +547,41 @@ def _g_invoke(fn: Callable, name: str, /, *args: Any, **kwargs: Any) -> Any:
         raise NotEvaluable(f"{name}() failed: {type(exc).__name__}: {exc}") from None
 
 
+def _g_invoke_pure(memo: dict | None, fn: Callable, name: str, /, *args: Any, **kwargs: Any) -> Any:
+    """A call of a ``pure`` function, answered from the form's memo when the same argument objects were
+    seen before. The entry keeps the arguments alive, so their ids cannot be reused while it stands."""
+    if memo is None:
+        return _g_invoke(fn, name, *args, **kwargs)
+    key = (fn, *map(id, args), *[(k, id(v)) for k, v in kwargs.items()]) if kwargs else (fn, *map(id, args))
+    try:
+        _, _, result, reason = memo[key]
+    except KeyError:
+        result = reason = None
+        try:
+            result = _g_invoke(fn, name, *args, **kwargs)
+        except NotEvaluable as exc:
+            reason = exc.reason
+            memo[key] = (args, kwargs, None, reason)
+            raise
+        memo[key] = (args, kwargs, result, None)
+        return result
+    if reason is not None:
+        raise NotEvaluable(reason)
+    return result
+
+
 def _g_invoke_caught(fn: Callable, name: str, scope: Scope, args: tuple, kwargs: dict) -> Any:
     values = [_caught(a, scope) for a in args]
     options = {k: _caught(v, scope) for k, v in kwargs.items()}
     return _g_invoke(fn, name, *values, **options)
+
+
+def _g_invoke_caught1(fn: Callable, name: str, scope: Scope, arg: Compiled) -> Any:
+    try:
+        value = arg(scope)
+    except NotEvaluable as exc:
+        value = Blank(reason=exc.reason)
+    return _g_invoke(fn, name, value)
 
 
 def _g_min(a: Truth, b: Truth) -> Truth:
@@ -548,15 +597,16 @@ def _g_uncertain() -> Any:
 
 
 _HELPERS: dict[str, Any] = {
-    "_let": _g_let, "_invoke": _g_invoke, "_invoke_caught": _g_invoke_caught, "_min": _g_min, "_max": _g_max, "_uncertain": _g_uncertain,
+    "_let": _g_let, "_invoke": _g_invoke, "_invoke_pure": _g_invoke_pure, "_invoke_caught": _g_invoke_caught, "_invoke_caught1": _g_invoke_caught1,
+    "_ERRORS": _FUNCTION_ERRORS, "_min": _g_min, "_max": _g_max, "_uncertain": _g_uncertain,
     "_truth": Truth.of, "_TRUE": TRUE, "_FALSE": FALSE, "_Rows": Rows, "_lookup": _lookup, "_compare": compare,
     "_add": _arith("+"), "_sub": _arith("-"), "_mul": _arith("*"), "_div": _arith("/"),
     "_not": lambda v: Truth.of(v).negate(), "_neg": lambda v: -_figure_operand(v, "-"),
     "_pos": lambda v: _figure_operand(v, "+"),
 }
 _OWN_NAME = _re.compile(r"^_[kt]\d+$")
-_TEMPLATE_NAMES = frozenset(_HELPERS) | {"_s", "_expr", "item", "parent", "form", "index", "params", "get"}
-_TEMPLATE_KEYWORDS = frozenset({"def", "return", "if", "else", "is"})
+_TEMPLATE_NAMES = frozenset(_HELPERS) | {"_s", "_expr", "_reference", "item", "parent", "form", "index", "params", "memo", "get"}
+_TEMPLATE_KEYWORDS = frozenset({"def", "return", "if", "else", "is", "try", "except"})
 _TEMPLATE_OPS = frozenset({"(", ")", ",", ".", ":", ":=", "**", "{", "}"})
 
 
@@ -648,16 +698,23 @@ class _Generator:
             return self.reference(node)
         if getattr(fn, "catches_not_evaluable", False):
             # each argument is its own generated function, so that what cannot be evaluated is caught per argument
+            if len(node.args) == 1 and not node.keywords:  # known(x), reason(x): the common case, one call less
+                arg = self.const(_generate(node.args[0], self.compiler) or self.compiler.compile(node.args[0]))
+                return f"_invoke_caught1({self.const(fn)}, {self.const(name)}, _s, {arg})"
             parts = [self.const(_generate(a, self.compiler) or self.compiler.compile(a)) for a in node.args]
             kw = [f"{self.const(k.arg)}: {self.const(_generate(k.value, self.compiler) or self.compiler.compile(k.value))}"
                   for k in node.keywords]
             return (f"_invoke_caught({self.const(fn)}, {self.const(name)}, _s, ({''.join(p + ', ' for p in parts)}), "
                     f"{{{', '.join(kw)}}})")
-        args = [self.const(fn), self.const(name)] + [self.gen(a) for a in node.args]
+        args = [self.gen(a) for a in node.args]
         if node.keywords:
             kwargs = ", ".join(f"{self.const(kw.arg)}: {self.gen(kw.value)}" for kw in node.keywords)
             args.append(f"**{{{kwargs}}}")
-        return f"_invoke({', '.join(args)})"
+        if getattr(fn, "pure", False):
+            return f"_invoke_pure(_s.memo, {', '.join([self.const(fn), self.const(name)] + args)})"
+        # called directly: a function error escapes the generated function, which then runs the reference
+        # closures to give the exact "name() failed" reason (see _generate)
+        return f"{self.const(fn)}({', '.join(args)})"
 
 
 def _only_templates(source: str) -> bool:
@@ -685,10 +742,15 @@ def _generate(node: ast.AST, compiler: _Compiler) -> Compiled | None:
     try:
         generator = _Generator(compiler)
         body = generator.gen(node)
-        source = f"def _expr(_s):\n    return {body}\n"
+        # A function called directly that raises one of _ERRORS: the reference closures run the expression
+        # again and turn that error into "name() failed: …" exactly where they would (functions are
+        # deterministic and form values read-only, so the second run meets the same error).
+        source = (f"def _expr(_s):\n    try:\n        return {body}\n"
+                  f"    except _ERRORS:\n        return _reference(_s)\n")
         if not _only_templates(source):
             return None
         namespace = generator.env
+        namespace["_reference"] = compiler.compile(node)
         exec(compile(source, "<formaudit expression>", "exec"), namespace)  # noqa: S102 - see above
         return namespace["_expr"]
     except (SyntaxError, RecursionError, MemoryError, ValueError, KeyError, TypeError, AttributeError,

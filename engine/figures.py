@@ -140,6 +140,9 @@ def any_of(values) -> Truth:
     return _BY_RANK[rank]
 
 
+_new_figure = object.__new__
+
+
 class Figure:
     """A number known within a closed interval [lo, hi], with its dimension.
 
@@ -216,8 +219,11 @@ class Figure:
                    printed=text.strip(), style=style, scale=scale, decimals=len(frac), pointer=pointer)
 
     def with_pointer(self, pointer: str | None) -> "Figure":
-        return Figure(self.value, self.lo, self.hi, self.dim, printed=self.printed, style=self.style,
-                      scale=self.scale, decimals=self.decimals, pointer=pointer)
+        new = _new_figure(Figure)  # a copy of every slot but the pointer; called for every figure a form prints
+        new.value, new.lo, new.hi, new.dim = self.value, self.lo, self.hi, self.dim
+        new.printed, new.style, new.scale, new.decimals = self.printed, self.style, self.scale, self.decimals
+        new.pointer = pointer
+        return new
 
     # -- properties ---------------------------------------------------------------------------
 

@@ -26,7 +26,10 @@ def escape(token: str) -> str:
 
 
 def child_pointer(pointer: str, key: object) -> str:
-    return f"{pointer}/{escape(str(key))}"
+    key = key if type(key) is str else str(key)
+    if "~" in key or "/" in key:
+        key = escape(key)
+    return pointer + "/" + key
 
 
 class Text(str):
@@ -109,6 +112,9 @@ class Rows(tuple):
         return self
 
 
+_MISSING = object()
+
+
 class _LazyRecord(Record):
     """A ``Record`` of raw form data that converts each field when it is first read, once: a rule that
     reads three figures of a row parses three figures, and a long provenance map nobody reads costs nothing.
@@ -123,8 +129,14 @@ class _LazyRecord(Record):
         self._invalid = invalid
 
     def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:  # noqa: D401 - Mapping API
         try:
-            return self._data[key]
+            return self._data[key]  # read before: no further call
         except KeyError:
             pass
         raw = self._raw
@@ -136,19 +148,9 @@ class _LazyRecord(Record):
                     value = v
                     break
             else:
-                raise KeyError(key)
+                return Blank(child_pointer(self.pointer, key)) if default is None else default
         converted = self._data[key] = convert(value, child_pointer(self.pointer, key), self._invalid)
         return converted
-
-    def get(self, key: str, default: Any = None) -> Any:  # noqa: D401 - Mapping API
-        try:
-            return self._data[key]  # read before: no further call
-        except KeyError:
-            pass
-        try:
-            return self[key]
-        except KeyError:
-            return Blank(child_pointer(self.pointer, key)) if default is None else default
 
     def __iter__(self) -> Iterator[str]:
         return (k if isinstance(k, str) else str(k) for k in self._raw)
@@ -181,12 +183,27 @@ def _parsed(text: str) -> Figure | None:
     return Figure.parse(text)
 
 
+def _text_value(raw: str, pointer: str) -> Any:
+    stripped = raw.strip()
+    if stripped in BLANK_MARKERS:
+        return Blank(pointer, stripped)
+    figure = _parsed(stripped) if len(stripped) <= 64 else None
+    if figure is not None:
+        return figure.with_pointer(pointer)
+    if len(stripped) > MAX_DIGITS and sum(ch.isdigit() for ch in stripped) > MAX_DIGITS and _NUMBERISH.match(stripped):
+        return Blank(pointer, stripped[:40], reason=f"number too long to check at {pointer or '/'} "
+                                                    f"(at most {MAX_DIGITS} digits)")
+    return Text(raw, pointer)
+
+
 def convert(raw: Any, pointer: str = "", invalid: Mapping[str, str] | None = None) -> Any:
     """Raw form data (parsed JSON/YAML) → expression values. ``invalid`` maps pointers of values that
     broke the schema to the reason; those read as blanks that make a rule not evaluable."""
     if invalid and pointer in invalid:
         return Blank(pointer, str(raw) if isinstance(raw, (str, int, Decimal)) else "",
                      reason=f"invalid value at {pointer}: {invalid[pointer]}")
+    if type(raw) is str:  # the common case first
+        return _text_value(raw, pointer)
     if isinstance(raw, dict):
         return _LazyRecord(raw, pointer, invalid)
     if isinstance(raw, list):
@@ -196,16 +213,7 @@ def convert(raw: Any, pointer: str = "", invalid: Mapping[str, str] | None = Non
     if raw is None:
         return Blank(pointer)
     if isinstance(raw, str):
-        stripped = raw.strip()
-        if stripped in BLANK_MARKERS:
-            return Blank(pointer, stripped)
-        figure = _parsed(stripped) if len(stripped) <= 64 else None
-        if figure is not None:
-            return figure.with_pointer(pointer)
-        if sum(ch.isdigit() for ch in stripped) > MAX_DIGITS and _NUMBERISH.match(stripped):
-            return Blank(pointer, stripped[:40], reason=f"number too long to check at {pointer or '/'} "
-                                                        f"(at most {MAX_DIGITS} digits)")
-        return Text(raw, pointer)
+        return _text_value(raw, pointer)
     figure = Figure.parse(raw, pointer=pointer)
     if figure is not None:
         return figure

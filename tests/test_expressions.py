@@ -180,3 +180,27 @@ def test_evaluation_is_fast():
         expr(scope)
     per_call = (time.perf_counter() - start) / 2000
     assert per_call < 0.001  # measured ≈ 30 µs with interval Decimal arithmetic; bound is loose for CI
+
+
+def test_a_function_error_gives_the_same_reason_generated_or_not():
+    """Functions are called directly by the generated code; an error they raise makes the reference closures
+    run again and name the function, exactly as they do alone — also inside known()/reason() and a let."""
+    def brittle(x):
+        if str(x) == "boom":
+            raise ZeroDivisionError("division by zero")
+        return x
+
+    functions = {**FUNCTIONS, "brittle": brittle}
+    item = convert({"a": "boom", "b": "fine"}, "")
+    for source in ("brittle(a) == 'x'", "present(b) and brittle(a) == 'x'", "len(brittle(a)) > 0"):
+        expr = compile_expression(source, functions)
+        assert expr.run.__code__.co_filename == "<formaudit expression>"  # the generated path is the one run
+        with pytest.raises(NotEvaluable, match=r"^brittle\(\) failed: ZeroDivisionError: division by zero$"):
+            expr(Scope(item=item))
+    caught = compile_expression("reason(brittle(a))", functions)
+    assert caught(Scope(item=item)) == "brittle() failed: ZeroDivisionError: division by zero"
+    assert compile_expression("known(brittle(b))", functions)(Scope(item=item)) is TRUE
+    with_let = compile_expression("c == 'x'", functions, frozenset({"c"}))
+    let_c = compile_expression("brittle(a)", functions)
+    with pytest.raises(NotEvaluable, match=r"^brittle\(\) failed"):
+        with_let(Scope(item=item, let_defs={"c": let_c}))

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from ..checking import Checker, _Locator, form_key, items
 from ..findings import Finding, RuleCounts
-from ..values import convert
+from ..values import convert, escape
 
 
 @dataclass
@@ -40,7 +40,7 @@ def outcomes(pack: Any, form: Mapping[str, Any], schema: Mapping[str, Any] | Non
     invalid: dict[str, str] = {}
     if checker.validator is not None:
         for error in checker.schema_errors(form):
-            pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path)
+            pointer = "".join("/" + escape(str(p)) for p in error.absolute_path)
             invalid.setdefault(pointer, error.message[:160])
     evaluation.schema_errors = sorted(invalid.items())
     values = convert(dict(form), "", invalid)
@@ -52,7 +52,7 @@ def outcomes(pack: Any, form: Mapping[str, Any], schema: Mapping[str, Any] | Non
         try:
             for it in items(values, rule.for_each, rule.key):
                 try:
-                    finding = checker._evaluate(rule, it, values, counts, fkey, locate)
+                    finding = checker.evaluate_item(rule, it, values, counts, fkey, locate)
                 except Exception as exc:  # noqa: BLE001 - a raising rule is what this looks for
                     evaluation.raised.setdefault(rule.id, []).append(exc)
                     continue

@@ -298,3 +298,10 @@ def reason(x: Any) -> Text:
 
 
 reason.catches_not_evaluable = True  # type: ignore[attr-defined]
+
+
+# Functions whose result depends on their arguments alone and that walk rows: the checker answers a second
+# call with the same arguments on the same form from its memo (expressions.Scope.memo). Cheap ones
+# (len, present, certainly …) are not marked: a lookup would cost them more than it saves.
+for _fn in (sum_, min_, max_, col, where, exclude, filled, having):
+    _fn.pure = True  # type: ignore[attr-defined]

@@ -1303,3 +1303,9 @@ def ratio(achieved: object, target: object, nature: object = None, unit: object 
     if r is None:
         raise NotEvaluable(f"ratio undefined: achieved {_show(a.figure)} vs target {t.text.strip()}")
     return r
+
+
+# Their result depends on the arguments alone: within one form, the checker reuses it for a second call with
+# the same arguments (three indicator rules asking ``reaches`` of the same row parse and judge it once).
+for _fn in (target_kind, reaches, target_value, achieved_value, direction, ratio):
+    _fn.pure = True  # type: ignore[attr-defined]
