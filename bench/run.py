@@ -4,8 +4,8 @@
     python bench/run.py --forms 10000   # the full size (docs/performance.md)
 
 For each pack with a generator (bench_forms.py) it generates N forms (about half consistent, half
-single-fault mutants; the project pack's come from ``formaudit.testing``'s Hypothesis models, derandomized:
-``--seed`` does not change them), then, in this one process:
+single-fault mutants; the project pack's come from ``formaudit.testing``'s Hypothesis models, drawn from
+``--seed``), then, in this one process:
 
 - engine: ``Auditor().check_form(form)`` on each form — schema validation, reading the figures, every
   rule, findings with messages and evidence (what ``formaudit check`` does after parsing the file);
