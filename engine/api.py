@@ -69,10 +69,12 @@ class Auditor:
     # -- checking ---------------------------------------------------------------------------
 
     def check_form(self, form: Mapping[str, Any], *, input_name: str = "<form>",
-                   positions: Mapping[str, tuple] | None = None, unparsed: Iterable[Any] = ()) -> FormResult:
+                   positions: Mapping[str, tuple] | None = None, unparsed: Iterable[Any] = (),
+                   sha256: str | None = None) -> FormResult:
         """Check one form given as data (parsed JSON/YAML; figures as printed strings or Decimals). The
-        result's ``sha256`` is that of the form's canonical JSON (``check_file`` replaces it with the file's)."""
-        result = FormResult(input=input_name, sha256=_digest(form))
+        result's ``sha256`` is ``sha256`` when given (``check_file`` gives the file's), else that of the
+        form's canonical JSON."""
+        result = FormResult(input=input_name, sha256=sha256 if sha256 is not None else _digest(form))
         form_type = form.get("form_type") if isinstance(form, Mapping) else None
         if not isinstance(form_type, str) or not form_type:
             result.errors.append(f"{input_name}: no form_type: form data must say which form it is "
@@ -134,12 +136,12 @@ class Auditor:
             result = FormResult(input=name)
             result.errors.append(str(exc))
             return result
-        result = self.check_form(read.form, input_name=name, positions=read.positions, unparsed=read.unparsed)
         try:
-            result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
-            pass
-        return result
+            digest = None
+        return self.check_form(read.form, input_name=name, positions=read.positions, unparsed=read.unparsed,
+                               sha256=digest)
 
     def expand(self, paths: Iterable[str | Path], notes: list[str] | None = None) -> Iterator[Path]:
         """Files to check: named files as they are; folders walked in sorted order, keeping files some

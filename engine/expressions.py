@@ -170,8 +170,14 @@ def _arith(op: str) -> Callable[[Any, Any], Any]:
 _ORDER = {"Lt": "lt", "LtE": "le", "Gt": "gt", "GtE": "ge"}
 
 
+_FIGURE_ORDER = {"Eq": Figure.eq, "NotEq": Figure.ne, "Lt": Figure.lt, "LtE": Figure.le, "Gt": Figure.gt,
+                 "GtE": Figure.ge}
+
+
 def compare(op: str, a: Any, b: Any) -> Truth:
     """Three-valued comparison of two expression values. ``op`` is an ast operator class name."""
+    if type(a) is Figure and type(b) is Figure and op in _FIGURE_ORDER:  # the common case, decided as below
+        return _FIGURE_ORDER[op](a, b)
     if op in ("In", "NotIn"):
         result = _contains(b, a)
         return result.negate() if op == "NotIn" else result
@@ -499,6 +505,8 @@ def _describe_node(node: ast.AST) -> str:
 
 
 def truth_of(value: Any) -> Truth:
+    if type(value) is Truth:
+        return value
     if isinstance(value, Blank):
         raise value.missing()
     return Truth.of(value)
@@ -556,13 +564,15 @@ def _g_invoke_pure(memo: dict | None, fn: Callable, name: str, /, *args: Any, **
     try:
         _, _, result, reason = memo[key]
     except KeyError:
-        result = reason = None
         try:
-            result = _g_invoke(fn, name, *args, **kwargs)
+            result = fn(*args, **kwargs)
         except NotEvaluable as exc:
-            reason = exc.reason
-            memo[key] = (args, kwargs, None, reason)
+            memo[key] = (args, kwargs, None, exc.reason)
             raise
+        except _FUNCTION_ERRORS as exc:
+            reason = f"{name}() failed: {type(exc).__name__}: {exc}"
+            memo[key] = (args, kwargs, None, reason)
+            raise NotEvaluable(reason) from None
         memo[key] = (args, kwargs, result, None)
         return result
     if reason is not None:
