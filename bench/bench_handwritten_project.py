@@ -571,6 +571,20 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
         except _Unknown:
             outcome = NOT_EVALUABLE
     note("structure.all-full-low-execution", outcome, "/indicators" if outcome == FAILED else "")
+    # structure.problems-none: points lost or execution below the alarm, yet 存在问题 printed 无 or blank
+    if "problems" not in form:
+        outcome = NOT_APPLICABLE
+    else:
+        deducted = bool(full_marks) and _exact_sum([x[1] for x in full_marks]) < _exact_sum([x[0] for x in full_marks])
+        try:
+            low = rate is not None and _le(_ALARM, rate) == _NO
+        except _Unknown:
+            low = False
+        if not (deducted or low):
+            outcome = NOT_APPLICABLE
+        else:
+            outcome = PASSED if _text(form.get("problems")) is not None else FAILED
+    note("structure.problems-none", outcome, "/problems" if outcome == FAILED else "")
 
     # -- 年度总体目标 --------------------------------------------------------------------------------------------
     goals = form.get("goals")

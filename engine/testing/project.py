@@ -6,7 +6,7 @@ A consistent project form: the funds table (年度资金总额 = Σ sources in e
 printed rate); indicators under 产出/效益/满意度 whose weights add up to the default 50/30/10 (params),
 each judgeable (quantitative, ordinal or a deadline), scored full when reached (or deducted with a
 reason), proportionally when missed (with a reason); 总分 = the exact sum of the printed scores, 分值
-100, 等级 by the thresholds; 实际完成情况 of the goals not a copy of the 预期目标.
+100, 等级 by the thresholds; 实际完成情况 of the goals not a copy of the 预期目标; a 存在问题 stated.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def _first_number(text: str) -> Decimal | None:
 class ProjectModel(FormModel):
     form_type = "cn.project-self-eval"
     by_construction = frozenset({"missed-full-marks", "partial-score-wrong", "met-but-deducted", "missing-reason",
-                                 "goals-copied", "achieved-copies-target", "placeholder-left",
+                                 "goals-copied", "problems-none", "achieved-copies-target", "placeholder-left",
                                  "direction-implausible", "far-above-unexplained", "category-missing",
                                  "weight-without-score", "rate-initial-base", "execution-score-blank",
                                  "low-execution-full-marks", "level1-subtotal-off",
@@ -297,7 +297,8 @@ def _project_spec(draw, settings: ProjectSettings, rich: bool) -> ProjectSpec:
               ("department", draw(st.sampled_from(["民政局", "水务局", "教育局"]))),
               ("implementer", draw(st.sampled_from(["街道办事处", "水利站", "中心学校"]))),
               ("goals", {"planned": planned, "achieved": planned + "，已按计划完成"}),
-              ("problems", draw(texts(max_size=20))), ("measures", draw(texts(max_size=20))))
+              # a problem is always stated: points are deducted on many consistent forms (structure.problems-none)
+              ("problems", "1、" + draw(texts(max_size=20, wild=False))), ("measures", draw(texts(max_size=20))))
     return ProjectSpec(unit, d, rd, sd, tuple(parts), int(settings.weight_execution), tuple(indicators),
                        draw(st.booleans()), grade_long, draw(st.sampled_from(BLANKS)), header, settings=settings)
 
@@ -539,6 +540,15 @@ def _m_goals_copied(draw, model, spec, form, settings, margin):
     return Mutant("", "/goals/achieved: a copy of /goals/planned", "/goals/achieved", mutant, form)
 
 
+def _m_problems_none(draw, model, spec, form, settings, margin):
+    deducted = [i for i, ind in enumerate(spec.indicators) if ind.score < ind.weight]
+    if not deducted:
+        return None
+    printed = draw(st.sampled_from(["无", "", "—", "/"]))
+    mutant = {**form, "problems": printed}
+    return Mutant("", f"/problems: {printed!r} while /indicators/{deducted[0]} lost points", "/problems", mutant, form)
+
+
 def _m_achieved_copies_target(draw, model, spec, form, settings, margin):
     i = _pick_indicator(draw, spec, lambda x: x.pair.kind == "quantitative" and x.pair.reached)
     if i is None:
@@ -710,6 +720,7 @@ ProjectModel.kinds = {k.name: k for k in (
     MutationKind("weight-sum-off", "Σ 分值 ≠ 100", _m_weight_sum),
     MutationKind("category-missing", "no 效益 or no 满意度 indicators", _m_category_missing),
     MutationKind("goals-copied", "实际完成情况 a copy of 预期目标", _m_goals_copied),
+    MutationKind("problems-none", "存在问题 printed 无 or blank while indicators lost points", _m_problems_none),
     MutationKind("achieved-copies-target", "实际完成值 the target copied with its ≥", _m_achieved_copies_target),
     MutationKind("placeholder-left", "a template placeholder (≥**人) left as target", _m_placeholder),
     MutationKind("direction-implausible", "a 数量指标 with a ≤ target", _m_direction),
