@@ -60,6 +60,9 @@ QUAL_WORDS_REACHED = ("达成", "达到", "完成", "实现", "有效", "显著"
                       "合格", "符合", "按时", "及时", "是")  # qual_words_reached
 QUAL_WORDS = QUAL_WORDS_MISSED + QUAL_WORDS_PARTIAL + QUAL_WORDS_REACHED
 TEMPLATE_TEXTS = frozenset({"优良中低差", "优/良/中/低/差", "优、良、中、低、差", "优良中差"})  # template_texts
+FULL_COMPLETION_WORDS = ("全面完成", "全部完成", "圆满完成", "均已完成", "均按时完成", "全部达到", "全面达到", "均已达到",
+                         "全部实现", "全面实现", "均已实现", "100%完成")  # full_completion_words
+FULL_COMPLETION_NEGATIONS = ("未全部", "未全面", "未能全部", "未能全面", "没有全部", "尚未全部", "未圆满", "未均")  # full_completion_negations
 # indicators.achieved-copies-target: the comparators a copied target brings along
 COPIED_COMPARATORS = ("≥", "≤", "≧", "≦", ">", "<", "＞", "＜", "不低于", "不少于", "不高于", "不超过")
 CATEGORIES = (("产出", WEIGHT_OUTPUT), ("效益", WEIGHT_EFFECT), ("满意度", WEIGHT_SATISFACTION))
@@ -572,19 +575,28 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
             outcome = NOT_EVALUABLE
     note("structure.all-full-low-execution", outcome, "/indicators" if outcome == FAILED else "")
     # structure.problems-none: points lost or execution below the alarm, yet 存在问题 printed 无 or blank
+    deducted = bool(full_marks) and _exact_sum([x[1] for x in full_marks]) < _exact_sum([x[0] for x in full_marks])
+    try:
+        low = rate is not None and _le(_ALARM, rate) == _NO
+    except _Unknown:
+        low = False
     if "problems" not in form:
         outcome = NOT_APPLICABLE
     else:
-        deducted = bool(full_marks) and _exact_sum([x[1] for x in full_marks]) < _exact_sum([x[0] for x in full_marks])
-        try:
-            low = rate is not None and _le(_ALARM, rate) == _NO
-        except _Unknown:
-            low = False
         if not (deducted or low):
             outcome = NOT_APPLICABLE
         else:
             outcome = PASSED if _text(form.get("problems")) is not None else FAILED
     note("structure.problems-none", outcome, "/problems" if outcome == FAILED else "")
+    # goals.full-completion-claimed: 实际完成情况 claims full completion, yet points lost or execution below the alarm
+    goals_row = form.get("goals")
+    claim = _text(goals_row.get("achieved")) if isinstance(goals_row, dict) else None
+    if claim is None or not any(w in claim for w in FULL_COMPLETION_WORDS) \
+            or any(w in claim for w in FULL_COMPLETION_NEGATIONS):
+        outcome = NOT_APPLICABLE
+    else:
+        outcome = FAILED if deducted or low else PASSED
+    note("goals.full-completion-claimed", outcome, "/goals/achieved" if outcome == FAILED else "")
 
     # -- 年度总体目标 --------------------------------------------------------------------------------------------
     goals = form.get("goals")

@@ -259,10 +259,19 @@ class _Linter:
                        placeholder=m.group(1))
         for key in ("pointer", "key"):
             value = getattr(rule, key)
-            props = self.schema.properties(scope.item) if scope and self.schema else None
-            if isinstance(value, str) and props is not None and value not in props:
-                self.add("unknown-name", f"{key}: '{value}' is not a field of {scope.label}",  # type: ignore[union-attr]
-                         self.positions.at(f"{at}/{key}"), f"{at}/{key}", _did_you_mean(value, props))
+            if not isinstance(value, str) or not scope or not self.schema:
+                continue
+            # pointer may be a dotted path to a nested field (total.score); key is one field
+            node, label = scope.item, scope.label
+            for part in value.split(".") if key == "pointer" else [value]:
+                props = self.schema.properties(node)
+                if props is None:
+                    break
+                if part not in props:
+                    self.add("unknown-name", f"{key}: '{value}' is not a field of {label}",
+                             self.positions.at(f"{at}/{key}"), f"{at}/{key}", _did_you_mean(part, props))
+                    break
+                node, label = props[part], self.schema.title(props[part]) or part
         if not broken:
             for name, _ in rule.lets:
                 if name not in used_lets:

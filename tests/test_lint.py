@@ -221,3 +221,24 @@ def test_strict_loading_is_unchanged(tmp_path, registry):
     with pytest.raises(PackError) as info:
         PackLoader(registry).load(path)
     assert info.value.code == "unknown-function" and "'nosuch'" in info.value.message
+
+
+PROJECT_HEAD = HEAD.replace("cn.dept-overall-self-eval", "cn.project-self-eval")
+FORM_RULE = """\
+  - id: goals.x
+    title: x
+    severity: warning
+    pointer: {pointer}
+    check: present(goals.achieved)
+    message: x
+"""
+
+
+def test_a_dotted_pointer_is_followed_through_the_schema(tmp_path, registry):
+    _, good = lint(tmp_path, registry, PROJECT_HEAD + "rules:\n" + FORM_RULE.format(pointer="goals.achieved"))
+    assert [d.code for d in good.diagnostics] == []
+    text = PROJECT_HEAD + "rules:\n" + FORM_RULE.format(pointer="goals.achievd")
+    _, bad = lint(tmp_path, registry, text, name="bad.yaml")
+    (d,) = [d for d in bad.diagnostics if d.code == "unknown-name"]
+    assert "goals.achievd" in d.message and d.hint == "did you mean 'achieved'?"
+    assert (d.line, d.column) == position(text, "goals.achievd")

@@ -6,7 +6,8 @@ A consistent project form: the funds table (年度资金总额 = Σ sources in e
 printed rate); indicators under 产出/效益/满意度 whose weights add up to the default 50/30/10 (params),
 each judgeable (quantitative, ordinal or a deadline), scored full when reached (or deducted with a
 reason), proportionally when missed (with a reason); 总分 = the exact sum of the printed scores, 分值
-100, 等级 by the thresholds; 实际完成情况 of the goals not a copy of the 预期目标; a 存在问题 stated.
+100, 等级 by the thresholds; 实际完成情况 of the goals not a copy of the 预期目标, claiming full completion only when no indicator
+lost points; a 存在问题 stated.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _first_number(text: str) -> Decimal | None:
 class ProjectModel(FormModel):
     form_type = "cn.project-self-eval"
     by_construction = frozenset({"missed-full-marks", "partial-score-wrong", "met-but-deducted", "missing-reason",
-                                 "goals-copied", "problems-none", "achieved-copies-target", "placeholder-left",
+                                 "goals-copied", "full-completion-claimed", "problems-none", "achieved-copies-target", "placeholder-left",
                                  "direction-implausible", "far-above-unexplained", "category-missing",
                                  "weight-without-score", "rate-initial-base", "execution-score-blank",
                                  "low-execution-full-marks", "level1-subtotal-off",
@@ -296,7 +297,10 @@ def _project_spec(draw, settings: ProjectSettings, rich: bool) -> ProjectSpec:
               ("project", draw(st.sampled_from(["社区居家养老服务项目", "农村饮水安全巩固提升工程", "中小学校舍维修改造"]))),
               ("department", draw(st.sampled_from(["民政局", "水务局", "教育局"]))),
               ("implementer", draw(st.sampled_from(["街道办事处", "水利站", "中心学校"]))),
-              ("goals", {"planned": planned, "achieved": planned + "，已按计划完成"}),
+              # full completion is claimed only where no indicator lost points (goals.full-completion-claimed)
+              ("goals", {"planned": planned, "achieved": planned + (
+                  "，已全面完成年度目标" if all(i.score >= i.weight for i in indicators) and draw(st.booleans())
+                  else "，已按计划完成")}),
               # a problem is always stated: points are deducted on many consistent forms (structure.problems-none)
               ("problems", "1、" + draw(texts(max_size=20, wild=False))), ("measures", draw(texts(max_size=20))))
     return ProjectSpec(unit, d, rd, sd, tuple(parts), int(settings.weight_execution), tuple(indicators),
@@ -549,6 +553,16 @@ def _m_problems_none(draw, model, spec, form, settings, margin):
     return Mutant("", f"/problems: {printed!r} while /indicators/{deducted[0]} lost points", "/problems", mutant, form)
 
 
+def _m_full_completion_claimed(draw, model, spec, form, settings, margin):
+    deducted = [i for i, ind in enumerate(spec.indicators) if ind.score < ind.weight]
+    if not deducted:
+        return None
+    claim = draw(st.sampled_from(["已全面完成年度目标", "各项任务均已完成", "圆满完成全年任务"]))
+    mutant = {**form, "goals": {**form["goals"], "achieved": form["goals"]["planned"] + "，" + claim}}
+    return Mutant("", f"/goals/achieved claims {claim} while /indicators/{deducted[0]} lost points", "/goals/achieved",
+                  mutant, form)
+
+
 def _m_achieved_copies_target(draw, model, spec, form, settings, margin):
     i = _pick_indicator(draw, spec, lambda x: x.pair.kind == "quantitative" and x.pair.reached)
     if i is None:
@@ -720,6 +734,8 @@ ProjectModel.kinds = {k.name: k for k in (
     MutationKind("weight-sum-off", "Σ 分值 ≠ 100", _m_weight_sum),
     MutationKind("category-missing", "no 效益 or no 满意度 indicators", _m_category_missing),
     MutationKind("goals-copied", "实际完成情况 a copy of 预期目标", _m_goals_copied),
+    MutationKind("full-completion-claimed", "实际完成情况 claims full completion while indicators lost points",
+                 _m_full_completion_claimed),
     MutationKind("problems-none", "存在问题 printed 无 or blank while indicators lost points", _m_problems_none),
     MutationKind("achieved-copies-target", "实际完成值 the target copied with its ≥", _m_achieved_copies_target),
     MutationKind("placeholder-left", "a template placeholder (≥**人) left as target", _m_placeholder),
