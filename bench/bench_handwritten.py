@@ -235,6 +235,13 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
                 outcome = NOT_EVALUABLE
             note(rule, outcome, f"{at}/{key}" if outcome == FAILED else at)
 
+    # structure.title-year: a year the title names (four digits before 年 or at the end) is the form's year
+    title_years, form_years = _years(form.get("title")), _years(form.get("year"))
+    if not title_years or not form_years:
+        note("structure.title-year", NOT_APPLICABLE, "")
+    else:
+        note("structure.title-year", PASSED if form_years[0] in title_years else FAILED, "/title")
+
     return {"counts": {k: tuple(v) for k, v in sorted(counts.items())}, "marks": sorted(marks)}
 
 
@@ -245,6 +252,15 @@ def _funds_sum_pointer(tasks: list[dict], total: dict, total_at: str) -> str:
     if len(filled) == 1:
         return f"/tasks/{filled[0]}/funds"
     return f"{total_at}/actual"
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?=\s*(?:年|$))")
+
+
+def _years(value: Any) -> list[int]:
+    if value is None or isinstance(value, bool):
+        return []
+    return [int(m.group(1)) for m in _YEAR.finditer(str(value).strip())]
 
 
 def interval_or_text_blank(value: Any) -> bool:

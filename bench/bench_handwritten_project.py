@@ -588,6 +588,14 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
         else:
             outcome = PASSED if _text(form.get("problems")) is not None else FAILED
     note("structure.problems-none", outcome, "/problems" if outcome == FAILED else "")
+    # structure.title-year: a year the title names (four digits before 年 or at the end) is the form's year
+    title_years = _years(form.get("title"))
+    form_years = _years(form.get("year"))
+    if not title_years or not form_years:
+        outcome = NOT_APPLICABLE
+    else:
+        outcome = PASSED if form_years[0] in title_years else FAILED
+    note("structure.title-year", outcome, "/title" if outcome == FAILED else "")
     # goals.full-completion-claimed: 实际完成情况 claims full completion, yet points lost or execution below the alarm
     goals_row = form.get("goals")
     claim = _text(goals_row.get("achieved")) if isinstance(goals_row, dict) else None
@@ -613,6 +621,14 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
         note("goals.copied", outcome, "/goals/achieved" if outcome == FAILED else "/goals")
 
     return {"counts": {k: tuple(v) for k, v in sorted(counts.items())}, "marks": sorted(marks)}
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?=\s*(?:年|$))")
+
+
+def _years(value: Any) -> list[int]:
+    text = _text(value)
+    return [] if text is None else [int(m.group(1)) for m in _YEAR.finditer(text.strip())]
 
 
 def _known_achieved_value(achieved: str, target: str | None, nature: str | None, unit: str | None,

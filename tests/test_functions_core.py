@@ -153,3 +153,29 @@ def test_min_and_max_bound_the_interval():
     from formaudit.errors import NotEvaluable
     with pytest.raises(NotEvaluable, match="min\\(\\) of no figures"):
         min_(())
+
+
+# -- years ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("2022年度项目支出绩效自评表", [2022]),
+    ("项目支出绩效自评表（2022年度）", [2022]),
+    ("2021年至2022年", [2021, 2022]),
+    ("2022", [2022]),
+    (2022, [2022]),
+    ("2022 年", [2022]),
+    ("20221年", []),           # five digits: not a year
+    ("第2020号文件", []),       # four digits not followed by 年
+    ("1899年", []),
+    ("项目支出绩效自评表", []),
+    ("—", []),                # a blank
+])
+def test_years_named_in_a_text(text, expected):
+    found = ev("years(t)", item={"t": text})
+    assert [f.value for f in found] == [Decimal(y) for y in expected]
+    assert all(f.lo == f.hi for f in found)  # a year is a label, not a measurement: exact
+
+
+def test_years_of_a_record_is_not_evaluable():
+    with pytest.raises(NotEvaluable, match="years\\(\\) needs a text"):
+        ev("years(funds)")

@@ -246,7 +246,8 @@ class DeptSpec:
 
 class DeptModel(FormModel):
     form_type = "cn.dept-overall-self-eval"
-    by_construction = frozenset({"indicators-unfilled", "target-missed", "unit-mismatch", "achieved-not-numeric"})
+    by_construction = frozenset({"indicators-unfilled", "target-missed", "unit-mismatch", "achieved-not-numeric",
+                                 "title-year"})
 
     def settings(self, params):
         params = params or {}
@@ -411,7 +412,7 @@ def _dept_spec(draw, settings: DeptSettings, rich: bool, exact_task_funds: bool)
         task_funds = draw(st.sampled_from(["integer", "exact"] if rich else ["integer", "integer", "exact", "blank"]))
     district = draw(st.sampled_from(_DISTRICTS))
     year = draw(st.integers(2018, 2025))
-    header = (("title", f"{district}部门整体支出绩效自评表"),
+    header = (("title", draw(st.sampled_from([f"{district}部门整体支出绩效自评表", f"{district}{year}年度部门整体支出绩效自评表"]))),
               ("year", year if draw(st.booleans()) else f"{year}年度"),
               ("department", f"广州市{district}{draw(st.sampled_from(['多宝街道办事处', '民政局', '城市管理和综合执法局']))}"),
               ("goals", {"planned": draw(texts(max_size=40)), "achieved": draw(texts(max_size=40))}),
@@ -841,6 +842,13 @@ def _m_adjustment_high(draw, model, spec, form, settings, margin):
                    "调整率高于警戒值", "adjustment_rate")
 
 
+def _m_title_year(draw, model, spec, form, settings, margin):
+    year = int(str(form["year"])[:4])
+    other = year + draw(st.sampled_from([-1, 1]))
+    mutant = {**form, "title": f"{other}年度部门整体支出绩效自评表"}
+    return Mutant("", f"/title: {other}年度 while /year is {form['year']}", "/title", mutant, form)
+
+
 DeptModel.kinds = {k.name: k for k in (
     MutationKind("rate-beyond-rounding", "a rate moved beyond the interval its amounts allow", _m_rate_beyond),
     MutationKind("rate-truncated", "a rate truncated instead of rounded (99.985 % printed as 99 %)", _m_rate_truncated),
@@ -866,6 +874,7 @@ DeptModel.kinds = {k.name: k for k in (
     MutationKind("overspent", "预算完成率 above the limit (params.overspend_limit), consistently computed", _m_overspent),
     MutationKind("adjustment-above-alarm", "预算调整率 above the alarm (params.adjustment_alarm), consistently computed",
                  _m_adjustment_high),
+    MutationKind("title-year", "the title's year not the form's year (a template of another year)", _m_title_year),
 )}
 
 

@@ -7,7 +7,7 @@ printed rate); indicators under 产出/效益/满意度 whose weights add up to 
 each judgeable (quantitative, ordinal or a deadline), scored full when reached (or deducted with a
 reason), proportionally when missed (with a reason); 总分 = the exact sum of the printed scores, 分值
 100, 等级 by the thresholds; 实际完成情况 of the goals not a copy of the 预期目标, claiming full completion only when no indicator
-lost points; a 存在问题 stated.
+lost points; a 存在问题 stated; a year in the title, when there is one, the form's year.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _first_number(text: str) -> Decimal | None:
 class ProjectModel(FormModel):
     form_type = "cn.project-self-eval"
     by_construction = frozenset({"missed-full-marks", "partial-score-wrong", "met-but-deducted", "missing-reason",
-                                 "goals-copied", "full-completion-claimed", "problems-none", "achieved-copies-target", "placeholder-left",
+                                 "goals-copied", "title-year", "full-completion-claimed", "problems-none", "achieved-copies-target", "placeholder-left",
                                  "direction-implausible", "far-above-unexplained", "category-missing",
                                  "weight-without-score", "rate-initial-base", "execution-score-blank",
                                  "low-execution-full-marks", "level1-subtotal-off",
@@ -293,7 +293,8 @@ def _project_spec(draw, settings: ProjectSettings, rich: bool) -> ProjectSpec:
             indicators.append(_scored(draw, level1, level2, pair, w, sd))
     grade_long = draw(st.booleans())
     planned = "全年" + draw(texts(max_size=30, wild=False))
-    header = (("title", "项目支出绩效自评表"), ("year", draw(st.integers(2019, 2025))),
+    year = draw(st.integers(2019, 2025))
+    header = (("title", draw(st.sampled_from(["项目支出绩效自评表", f"{year}年度项目支出绩效自评表"]))), ("year", year),
               ("project", draw(st.sampled_from(["社区居家养老服务项目", "农村饮水安全巩固提升工程", "中小学校舍维修改造"]))),
               ("department", draw(st.sampled_from(["民政局", "水务局", "教育局"]))),
               ("implementer", draw(st.sampled_from(["街道办事处", "水利站", "中心学校"]))),
@@ -563,6 +564,12 @@ def _m_full_completion_claimed(draw, model, spec, form, settings, margin):
                   mutant, form)
 
 
+def _m_title_year(draw, model, spec, form, settings, margin):
+    other = form["year"] + draw(st.sampled_from([-1, 1]))
+    mutant = {**form, "title": f"{other}年度项目支出绩效自评表"}
+    return Mutant("", f"/title: {other}年度 while /year is {form['year']}", "/title", mutant, form)
+
+
 def _m_achieved_copies_target(draw, model, spec, form, settings, margin):
     i = _pick_indicator(draw, spec, lambda x: x.pair.kind == "quantitative" and x.pair.reached)
     if i is None:
@@ -734,6 +741,7 @@ ProjectModel.kinds = {k.name: k for k in (
     MutationKind("weight-sum-off", "Σ 分值 ≠ 100", _m_weight_sum),
     MutationKind("category-missing", "no 效益 or no 满意度 indicators", _m_category_missing),
     MutationKind("goals-copied", "实际完成情况 a copy of 预期目标", _m_goals_copied),
+    MutationKind("title-year", "the title's year not the form's year (a template of another year)", _m_title_year),
     MutationKind("full-completion-claimed", "实际完成情况 claims full completion while indicators lost points",
                  _m_full_completion_claimed),
     MutationKind("problems-none", "存在问题 printed 无 or blank while indicators lost points", _m_problems_none),

@@ -6,7 +6,7 @@ They take expression values (``Figure``, ``Text``, ``Blank``, ``Record``, ``Rows
 on these forms a blank amount cell means "nothing".
 
 Functions: ``sum min max abs round len`` (figures), ``blank present`` (cells), ``col where exclude first
-filled having`` (rows), ``has`` (does the form show a field at all), ``certainly possibly within``
+filled having`` (rows), ``has`` (does the form show a field at all), ``years`` (the years a text names), ``certainly possibly within``
 (three-valued), ``contains`` (text), ``exact`` (a printed figure taken at its face value: weights and
 scores), ``known reason`` (can a value be evaluated, and if not, why — they receive what cannot be
 evaluated instead of failing the rule).
@@ -14,6 +14,7 @@ evaluated instead of failing the rule).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -199,6 +200,24 @@ def contains(text: Any, *words: Any) -> Truth:
 __all__ = ["abs_", "sum_", "min_", "max_", "round_", "len_", "blank", "present", "col", "where", "exclude",
            "first", "certainly", "possibly", "within", "contains", "filled", "having", "has", "exact", "known",
            "reason", "MAYBE", "Text"]
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?=\s*(?:年|$))")
+
+
+def years(x: Any) -> Rows:
+    """The years a text names, as exact figures, in order: ``years('2022年度项目支出绩效自评表')`` is (2022),
+    ``years('2021-2022年')`` (2022) — a year is four digits 1900–2099 followed by 年 or ending the text; a
+    figure or an integer printed as a year (``year: 2022``) is that year. Blank: no years."""
+    if is_blank(x):
+        return Rows(())
+    if isinstance(x, Figure):
+        text = x.printed if x.printed is not None else x.format()
+    elif isinstance(x, (str, int, Decimal)) and not isinstance(x, bool):
+        text = str(x)
+    else:
+        raise NotEvaluable(f"years() needs a text or a figure, not {describe(x)}")
+    return Rows(Figure.exact(Decimal(m.group(1))) for m in _YEAR.finditer(text.strip()))
 
 
 def filled(rows: Any, *fields: Any) -> Rows:
