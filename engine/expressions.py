@@ -119,7 +119,7 @@ def compile_expression(source: str, functions: Mapping[str, Callable], let_names
     compiler = _Compiler(source, functions, let_names, lead, lenient_functions)
     _check_size(node.value, lead)
     run = compiler.compile(node.value)
-    run = _generate(node.value, compiler) or run
+    run = _fastest(node.value, compiler, run)
     compare = None
     top = node.value
     if isinstance(top, ast.Compare) and len(top.ops) == 1:
@@ -709,10 +709,10 @@ class _Generator:
         if getattr(fn, "catches_not_evaluable", False):
             # each argument is its own generated function, so that what cannot be evaluated is caught per argument
             if len(node.args) == 1 and not node.keywords:  # known(x), reason(x): the common case, one call less
-                arg = self.const(_generate(node.args[0], self.compiler) or self.compiler.compile(node.args[0]))
+                arg = self.const(_fastest(node.args[0], self.compiler))
                 return f"_invoke_caught1({self.const(fn)}, {self.const(name)}, _s, {arg})"
-            parts = [self.const(_generate(a, self.compiler) or self.compiler.compile(a)) for a in node.args]
-            kw = [f"{self.const(k.arg)}: {self.const(_generate(k.value, self.compiler) or self.compiler.compile(k.value))}"
+            parts = [self.const(_fastest(a, self.compiler)) for a in node.args]
+            kw = [f"{self.const(k.arg)}: {self.const(_fastest(k.value, self.compiler))}"
                   for k in node.keywords]
             return (f"_invoke_caught({self.const(fn)}, {self.const(name)}, _s, ({''.join(p + ', ' for p in parts)}), "
                     f"{{{', '.join(kw)}}})")
@@ -747,8 +747,15 @@ def _only_templates(source: str) -> bool:
     return True
 
 
-def _generate(node: ast.AST, compiler: _Compiler) -> Compiled | None:
-    """The checked tree as one generated function, or None (the closures are used) if that fails."""
+def _fastest(node: ast.AST, compiler: _Compiler, reference: Compiled | None = None) -> Compiled:
+    """The generated function for a checked tree, or its reference closures if generation fails."""
+    reference = reference or compiler.compile(node)
+    return _generate(node, compiler, reference) or reference
+
+
+def _generate(node: ast.AST, compiler: _Compiler, reference: Compiled) -> Compiled | None:
+    """The checked tree as one generated function, or None (the closures are used) if that fails;
+    ``reference`` is the tree's closures, run again when a function raises (below)."""
     try:
         generator = _Generator(compiler)
         body = generator.gen(node)
@@ -760,7 +767,7 @@ def _generate(node: ast.AST, compiler: _Compiler) -> Compiled | None:
         if not _only_templates(source):
             return None
         namespace = generator.env
-        namespace["_reference"] = compiler.compile(node)
+        namespace["_reference"] = reference
         exec(compile(source, "<formaudit expression>", "exec"), namespace)  # noqa: S102 - see above
         return namespace["_expr"]
     except (SyntaxError, RecursionError, MemoryError, ValueError, KeyError, TypeError, AttributeError,

@@ -197,11 +197,6 @@ def contains(text: Any, *words: Any) -> Truth:
     return FALSE
 
 
-__all__ = ["abs_", "sum_", "min_", "max_", "round_", "len_", "blank", "present", "col", "where", "exclude",
-           "first", "certainly", "possibly", "within", "contains", "filled", "having", "has", "exact", "known",
-           "reason", "MAYBE", "Text"]
-
-
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?=\s*(?:年|$))")
 
 
@@ -324,3 +319,8 @@ reason.catches_not_evaluable = True  # type: ignore[attr-defined]
 # (len, present, certainly …) are not marked: a lookup would cost them more than it saves.
 for _fn in (sum_, min_, max_, col, where, exclude, filled, having):
     _fn.pure = True  # type: ignore[attr-defined]
+
+
+__all__ = ["abs_", "sum_", "min_", "max_", "round_", "len_", "blank", "present", "col", "where", "exclude",
+           "first", "certainly", "possibly", "within", "contains", "filled", "having", "has", "exact", "known",
+           "reason", "years", "MAYBE", "Text"]
