@@ -163,32 +163,21 @@ class Checker:
         form = convert(dict(raw), "", invalid)
         walked: dict[tuple[str | None, str | None], list[Item]] = {}  # rules over the same items share one walk
         memo: dict = {}  # results of pure functions, shared by every rule on this form (expressions.Scope)
-        params = self.pack.param_values
         for rule in self.rules:
             counts = result.outcomes.setdefault(rule.id, RuleCounts())
             where = (rule.for_each, rule.key)
             its = walked.get(where)
             if its is None:
                 its = walked[where] = list(items(form, rule.for_each, rule.key))
-            passed = not_applicable = 0
-            let_defs = rule.let_defs
-            for it in its:  # the hot loop: one scope per rule and item, positional
-                scope = Scope(it.record, it.parent, form, it.index, params, let_defs, {}, memo)
-                outcome, detail = run_rule(rule, scope)
-                if outcome == "passed":
-                    passed += 1
-                elif outcome == "not_applicable":
-                    not_applicable += 1
-                else:
-                    result.findings.append(self._finding(rule, it, scope, outcome, detail, counts, fkey, locate))
-            counts.passed += passed
-            counts.not_applicable += not_applicable
+            for it in its:
+                finding = self.evaluate_item(rule, it, form, counts, fkey, locate, memo)
+                if finding is not None:
+                    result.findings.append(finding)
         return result
 
     def evaluate_item(self, rule: Rule, it: Item, form: Record, counts: RuleCounts, fkey: str, locate: "_Locator",
                       memo: dict | None = None) -> Finding | None:
-        """One rule on one item, counted in ``counts``: its finding, or None when it passed or did not apply.
-        (``check`` does the same in its own loop.)"""
+        """One rule on one item, counted in ``counts``: its finding, or None when it passed or did not apply."""
         scope = Scope(it.record, it.parent, form, it.index, self.pack.param_values, rule.let_defs, {}, memo)
         outcome, detail = run_rule(rule, scope)
         if outcome == "passed":
