@@ -146,3 +146,24 @@ def test_not_a_workbook_rejected(tmp_path):
     with pytest.raises(InputError):
         reader.read(fake)
     assert not reader.accepts(tmp_path / "x.txt", b"plain text")
+
+
+def test_an_empty_cell_in_a_printed_trailer_row_is_a_printed_blank(tmp_path):
+    """存在问题 printed with nothing beside it reads "", so structure.problems-none judges it; 改进措施, whose
+    row the sheet does not have, stays absent."""
+    form = yaml.safe_load((FORMS / "yongde-minglang-school-2022-project.yaml").read_text(encoding="utf-8"))
+    form.pop("provenance", None)
+    form["problems"] = "无"
+    template = Template.load(TEMPLATES / "cn.project-self-eval.yaml")
+    book = tmp_path / "form.xlsx"
+    write_workbook(form, template, book)
+    ws = openpyxl.load_workbook(book)
+    sheet = ws.active
+    (label,) = [c for row in sheet.iter_rows() for c in row if c.value == "存在问题"]
+    sheet.cell(row=label.row, column=2).value = None   # the reviewer's copy: the 存在问题 cell left empty
+    ws.save(book)
+    read = XlsxReader().read(book)
+    assert read.form["problems"] == "" and "measures" not in read.form
+    result = Auditor().check_form(read.form)
+    assert [(f.rule, f.pointer) for f in result.findings if f.rule == "structure.problems-none"] == \
+        [("structure.problems-none", "/problems")]   # 永德 lost points (资金到位及时率 7/10)

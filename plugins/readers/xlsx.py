@@ -315,10 +315,10 @@ def _read_sheet(sheet, template: Template, file: str) -> Builder:
                 continue
             used.add(label_cell.coordinate)
             for path, col in spec["cells"].items():
+                # the row's label is printed, so an empty cell in it is a blank the form prints (""): a
+                # 存在问题 left empty is judged as such, where a row the sheet does not have stays absent
                 cell = sheet[f"{col}{row}"]
-                text = cell_text(cell)
-                if text:
-                    place(path, cell, text)
+                place(path, cell, cell_text(cell))
     # what the template does not place
     for r in sheet.iter_rows():
         for cell in r:
