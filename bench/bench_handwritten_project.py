@@ -614,10 +614,7 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
         if planned is None or achieved is None:
             outcome = NOT_APPLICABLE
         else:
-            try:
-                outcome = FAILED if _same(planned, achieved) else PASSED
-            except _Unknown:
-                outcome = NOT_EVALUABLE
+            outcome = FAILED if planned.strip() == achieved.strip() else PASSED
         note("goals.copied", outcome, "/goals/achieved" if outcome == FAILED else "/goals")
 
     return {"counts": {k: tuple(v) for k, v in sorted(counts.items())}, "marks": sorted(marks)}
@@ -643,13 +640,3 @@ def _known_achieved_value(achieved: str, target: str | None, nature: str | None,
 def _is_template_text(value: Any) -> bool:
     """``x in params.template_texts``: a text cell that is one of the template's option lists."""
     return isinstance(value, str) and value.strip() in TEMPLATE_TEXTS
-
-
-def _same(a: str, b: str) -> bool:
-    """Two cells certainly equal: the same text; two printed figures never are (each is an interval)."""
-    fa, fb = _parse(a), _parse(b)
-    if fa is not None and fb is not None:
-        return _eq(fa, fb) == _YES
-    if fa is not None or fb is not None:
-        return False
-    return a.strip() == b.strip()

@@ -179,3 +179,17 @@ def test_years_named_in_a_text(text, expected):
 def test_years_of_a_record_is_not_evaluable():
     with pytest.raises(NotEvaluable, match="years\\(\\) needs a text"):
         ev("years(funds)")
+
+
+# -- text -----------------------------------------------------------------------------------------
+
+def test_text_compares_what_is_written():
+    assert ev("planned == achieved", item={"planned": "100%", "achieved": "100%"}) is MAYBE  # two intervals
+    assert ev("text(planned) == text(achieved)", item={"planned": "100%", "achieved": "100%"}) is TRUE
+    assert ev("text(planned) == text(achieved)", item={"planned": "100%", "achieved": "100.0%"}) is FALSE
+    assert ev("text(a) == text(b)", item={"a": " 整治村庄 ", "b": "整治村庄"}) is TRUE
+    assert isinstance(ev("text(a)", item={"a": "—"}), Blank)
+    written = ev("text(a)", item={"a": "4062.10"})
+    assert written == "4062.10" and written.pointer == "/a"
+    with pytest.raises(NotEvaluable, match="text\\(\\) needs a cell"):
+        ev("text(funds)")

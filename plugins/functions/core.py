@@ -6,7 +6,7 @@ They take expression values (``Figure``, ``Text``, ``Blank``, ``Record``, ``Rows
 on these forms a blank amount cell means "nothing".
 
 Functions: ``sum min max abs round len`` (figures), ``blank present`` (cells), ``col where exclude first
-filled having`` (rows), ``has`` (does the form show a field at all), ``years`` (the years a text names), ``certainly possibly within``
+filled having`` (rows), ``has`` (does the form show a field at all), ``years`` (the years a text names), ``text`` (a cell as printed), ``certainly possibly within``
 (three-valued), ``contains`` (text), ``exact`` (a printed figure taken at its face value: weights and
 scores), ``known reason`` (can a value be evaluated, and if not, why — they receive what cannot be
 evaluated instead of failing the rule).
@@ -197,6 +197,18 @@ def contains(text: Any, *words: Any) -> Truth:
     return FALSE
 
 
+def text(x: Any) -> Any:
+    """The value as the form prints it, as text: a figure becomes its printed text (``100%`` stays ``100%``,
+    not an interval), so ``text(a) != text(b)`` compares what is written. A blank stays blank."""
+    if is_blank(x):
+        return x
+    if isinstance(x, Figure):
+        return Text(x.printed if x.printed is not None else x.format(), x.pointer)
+    if isinstance(x, str):
+        return x
+    raise NotEvaluable(f"text() needs a cell, not {describe(x)}")
+
+
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?=\s*(?:年|$))")
 
 
@@ -323,4 +335,4 @@ for _fn in (sum_, min_, max_, col, where, exclude, filled, having):
 
 __all__ = ["abs_", "sum_", "min_", "max_", "round_", "len_", "blank", "present", "col", "where", "exclude",
            "first", "certainly", "possibly", "within", "contains", "filled", "having", "has", "exact", "known",
-           "reason", "years", "MAYBE", "Text"]
+           "reason", "text", "years", "MAYBE", "Text"]
