@@ -122,6 +122,22 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
         except _Unknown:
             outcome = NOT_EVALUABLE
         note("funds.completion-rate", outcome, f"{at}/completion_rate" if outcome == FAILED else at)
+        # funds.completion-rate-initial-base: a stated rate only 实际支出数 ÷ 年初预算数 gives
+        try:
+            if cr_blank or interval_or_text_blank(row.get("actual")):
+                outcome = NOT_APPLICABLE
+            else:
+                budget = _add(_need(row.get("budget_initial")), _need(row.get("budget_adjustment")))
+                initial = _need(row.get("budget_initial"))
+                if not (budget[0] > 0 or budget[1] < 0) or not (initial[0] > 0 or initial[1] < 0):
+                    outcome = NOT_APPLICABLE
+                else:
+                    cr, actual = _need(cr_text), _need(row.get("actual"))
+                    by_budget, by_initial = _div(actual, budget), _div(actual, initial)
+                    outcome = PASSED if not _disjoint(cr, by_budget) or _disjoint(cr, by_initial) else FAILED
+        except _Unknown:
+            outcome = NOT_EVALUABLE
+        note("funds.completion-rate-initial-base", outcome, f"{at}/completion_rate" if outcome == FAILED else at)
         # funds.adjustment-rate
         try:
             if ar_blank:

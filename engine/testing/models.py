@@ -514,6 +514,29 @@ def _m_rate_beyond(draw, model, spec, form, settings, margin):
                    f"/funds/{i}/{f}", mutant, form)
 
 
+def _m_rate_initial_base(draw, model, spec, form, settings, margin):
+    """预算完成率 computed as 实际支出数 ÷ 年初预算数 (the adjustment left out), where that differs from the
+    rate the row's amounts give."""
+    choices = []
+    for i, row in enumerate(_rows(form)):
+        initial, actual = interval(row.get("budget_initial")), interval(row.get("actual"))
+        correct = _rate_interval(row, "completion_rate")
+        if is_blank(row.get("completion_rate")) or initial is None or actual is None or correct is None or initial[0] <= 0:
+            continue
+        rd = decimals_of(row["completion_rate"])
+        printed = print_decimal(nominal(row["actual"]) / nominal(row["budget_initial"]) * _HUNDRED, rd) + "%"
+        if _disjoint(interval(printed), correct):
+            choices.append((i, printed))
+    if not choices:
+        return None
+    i, printed = draw(st.sampled_from(choices))
+    mutant = _with_funds(form)
+    old = mutant["funds"][i]["completion_rate"]
+    mutant["funds"][i]["completion_rate"] = printed
+    return _mutant("", f"/funds/{i}/completion_rate: {old} → {printed} (实际支出数 ÷ 年初预算数, the adjustment left out)",
+                   f"/funds/{i}/completion_rate", mutant, form)
+
+
 def _m_rate_truncated(draw, model, spec, form, settings, margin):
     choices = []
     for i, row in enumerate(_rows(form)):
@@ -875,6 +898,8 @@ DeptModel.kinds = {k.name: k for k in (
     MutationKind("adjustment-above-alarm", "预算调整率 above the alarm (params.adjustment_alarm), consistently computed",
                  _m_adjustment_high),
     MutationKind("title-year", "the title's year not the form's year (a template of another year)", _m_title_year),
+    MutationKind("rate-initial-base", "预算完成率 computed over 年初预算数 alone (the adjustment left out)",
+                 _m_rate_initial_base),
 )}
 
 
