@@ -25,6 +25,9 @@ _PCT = Decimal("0.01")
 _HALF = Decimal("0.5")
 _ZERO = Decimal(0)
 ALARM_LOW, OVERSPEND, ADJUST_HIGH = Decimal("0.9"), Decimal(1), Decimal("0.3")
+FULL_COMPLETION_WORDS = ("全面完成", "全部完成", "圆满完成", "均已完成", "均按时完成", "全部达到", "全面达到", "均已达到",
+                         "全部实现", "全面实现", "均已实现", "100%完成")  # full_completion_words
+FULL_COMPLETION_NEGATIONS = ("未全部", "未全面", "未能全部", "未能全面", "没有全部", "尚未全部", "未圆满", "未均")
 
 PASSED, FAILED, NOT_APPLICABLE, NOT_EVALUABLE = 0, 1, 2, 3
 
@@ -198,6 +201,7 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
                  and not interval_or_text_blank(ind.get("achieved")) for ind in indicators)
         note("tasks.has-indicator", PASSED if ok else FAILED, f"/tasks/{t}")
 
+    missed_names: list = []  # indicators certainly short of their targets (missed_targets in the pack)
     # indicators: whether the achieved value reaches the target is read by the targets library, which a
     # hand-written checker would call just the same (it is domain parsing, not rule logic)
     for t, task in enumerate(tasks):
@@ -215,6 +219,8 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
                     truth = targets.judge(achieved, target, name=name).truth
                 except NotEvaluable as exc:
                     why = exc.reason
+            if truth is FALSE:
+                missed_names.append(ind.get("name"))
             # indicators.reaches-target: judged only where it can be judged
             outcome = NOT_APPLICABLE if truth is None else (FAILED if truth is FALSE else PASSED)
             note("indicators.reaches-target", outcome, f"{at}/achieved" if outcome == FAILED else at)
@@ -250,6 +256,25 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
             except _Unknown:
                 outcome = NOT_EVALUABLE
             note(rule, outcome, f"{at}/{key}" if outcome == FAILED else at)
+
+    # structure.problems-none and goals.full-completion-claimed: an indicator missed, or the 合计 row's rate
+    # certainly below the alarm
+    try:
+        low = bool(totals) and (iv := interval(totals[0].get("completion_rate"))) is not None and iv[1] < ALARM_LOW
+    except _Unknown:
+        low = False
+    short = bool(missed_names) or low
+    if "problems" not in form or not short:
+        note("structure.problems-none", NOT_APPLICABLE, "")
+    else:
+        note("structure.problems-none", FAILED if interval_or_text_blank(form.get("problems")) else PASSED, "/problems")
+    goals = form.get("goals")
+    claim = goals.get("achieved") if isinstance(goals, dict) else None
+    if interval_or_text_blank(claim) or not any(w in str(claim) for w in FULL_COMPLETION_WORDS) \
+            or any(w in str(claim) for w in FULL_COMPLETION_NEGATIONS):
+        note("goals.full-completion-claimed", NOT_APPLICABLE, "")
+    else:
+        note("goals.full-completion-claimed", FAILED if short else PASSED, "/goals/achieved")
 
     # structure.title-year: a year the title names (four digits before 年 or at the end) is the form's year
     title_years, form_years = _years(form.get("title")), _years(form.get("year"))

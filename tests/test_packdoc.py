@@ -64,7 +64,8 @@ def test_pack_page_has_a_rules_table_and_every_section(loader):
         assert [s for s in SECTIONS if f"### {s}" in section] == SECTIONS, rule.id
     # the failing example shows the message it gives
     assert "提示 gives: 一般公共预算：预算完成率填报 87.96%，按 3685.76 ÷ (4062.10 + 210.97) 计算应为 86.26%" in page
-    assert "| `completion_alarm` | 90% | `cn.dept-overall-self-eval` | `funds.completion-low` |" in page
+    assert ("| `completion_alarm` | 90% | `cn.dept-overall-self-eval` | `funds.completion-low`, "
+            "`structure.problems-none`, `goals.full-completion-claimed` |") in page  # every rule reading the param
     assert str(ROOT) not in page  # deterministic: no absolute paths
 
 

@@ -129,7 +129,7 @@ def test_doc_function_table_names_exist():
     text = DOC.read_text(encoding="utf-8")
     names = re.findall(r"^\| `(\w+)\(", text, flags=re.M)
     assert set(names) == {"target_kind", "reaches", "target_value", "achieved_value", "direction",
-                          "is_placeholder", "ratio"}
+                          "is_placeholder", "ratio", "missed_targets"}
     for n in names:
         assert callable(getattr(T, n))
 
@@ -874,3 +874,21 @@ def test_bare_multiplier_takes_the_unit_column():
     from formaudit.plugins.functions.targets import parse_target
     t = parse_target("一万", nature="≥", unit="元")
     assert (t.comparator, t.figure.value, t.figure.dim) == (">=", Decimal(10000), "元")
+
+
+def test_missed_targets_keeps_only_the_rows_certainly_short():
+    from formaudit.expressions import Scope, compile_expression
+    from formaudit.registry import Registry
+    from formaudit.values import convert
+
+    functions = Registry.discover().functions()
+    form = convert({"tasks": [
+        {"indicators": [{"name": "巡查次数", "target": "≥100次", "achieved": "巡查80次"},       # short
+                        {"name": "培训人数", "target": "≥50人", "achieved": "培训60人"}]},       # reached
+        {"indicators": [{"name": "覆盖率", "target": "≥95.3%", "achieved": "95%"},             # only possibly short
+                        {"name": "群众满意", "target": "效果明显", "achieved": "明显"},         # qualitative
+                        {"name": "成本", "target": "≤5万元", "achieved": "6万元"},             # lower is better: short
+                        {"name": "空", "target": "≥10次"}]}]}, "")                              # no achieved value
+    names = compile_expression("col(missed_targets(col(tasks, 'indicators')), 'name')", functions)
+    assert [str(n) for n in names(Scope(item=form, form=form))] == ["巡查次数", "成本"]
+    assert len(compile_expression("missed_targets(nothing)", functions)(Scope(item=form, form=form))) == 0

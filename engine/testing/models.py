@@ -247,7 +247,7 @@ class DeptSpec:
 class DeptModel(FormModel):
     form_type = "cn.dept-overall-self-eval"
     by_construction = frozenset({"indicators-unfilled", "target-missed", "unit-mismatch", "achieved-not-numeric",
-                                 "title-year"})
+                                 "title-year", "problems-none", "full-completion-claimed"})
 
     def settings(self, params):
         params = params or {}
@@ -415,7 +415,9 @@ def _dept_spec(draw, settings: DeptSettings, rich: bool, exact_task_funds: bool)
     header = (("title", draw(st.sampled_from([f"{district}部门整体支出绩效自评表", f"{district}{year}年度部门整体支出绩效自评表"]))),
               ("year", year if draw(st.booleans()) else f"{year}年度"),
               ("department", f"广州市{district}{draw(st.sampled_from(['多宝街道办事处', '民政局', '城市管理和综合执法局']))}"),
-              ("goals", {"planned": draw(texts(max_size=40)), "achieved": draw(texts(max_size=40))}),
+              # a consistent form reaches every target, so it may claim full completion
+              ("goals", {"planned": draw(texts(max_size=40)),
+                         "achieved": draw(st.one_of(texts(max_size=40), st.just("全面完成年度各项工作任务")))}),
               ("problems", draw(texts(max_size=30))), ("measures", draw(texts(max_size=30))))
     return DeptSpec(unit, d, rd, tuple(parts), total_at, True if rich else draw(st.integers(0, 7)) > 0,
                     tuple(tasks), task_funds, draw(st.sampled_from(BLANKS)), header)
@@ -768,6 +770,26 @@ def _m_target_missed(draw, model, spec, form, settings, margin):
                    f"/tasks/{j}/indicators/{k}/achieved", mutant, form)
 
 
+def _m_problems_none(draw, model, spec, form, settings, margin):
+    """An indicator certainly short of its target (as target-missed), and 存在问题 printed 无 or blank."""
+    mutant = _m_target_missed(draw, model, spec, form, settings, margin)
+    if mutant is None:
+        return None
+    printed = draw(st.sampled_from(["无", "", "—"]))
+    mutant.form["problems"] = printed
+    return replace(mutant, description=f"{mutant.description}; /problems: {printed!r}", pointer="/problems")
+
+
+def _m_full_completion_claimed(draw, model, spec, form, settings, margin):
+    """An indicator certainly short of its target (as target-missed), while the goals claim full completion."""
+    mutant = _m_target_missed(draw, model, spec, form, settings, margin)
+    if mutant is None:
+        return None
+    mutant.form["goals"] = {**mutant.form.get("goals", {}), "achieved": "圆满完成全年各项任务"}
+    return replace(mutant, description=f"{mutant.description}; /goals/achieved claims full completion",
+                   pointer="/goals/achieved")
+
+
 def _m_unit_mismatch(draw, model, spec, form, settings, margin):
     places = [(j, k) for j, task in enumerate(form.get("tasks") or []) for k, _ in enumerate(task.get("indicators") or [])]
     if not places:
@@ -900,6 +922,10 @@ DeptModel.kinds = {k.name: k for k in (
     MutationKind("title-year", "the title's year not the form's year (a template of another year)", _m_title_year),
     MutationKind("rate-initial-base", "预算完成率 computed over 年初预算数 alone (the adjustment left out)",
                  _m_rate_initial_base),
+    MutationKind("problems-none", "an indicator certainly short of its target, and 存在问题 printed 无 or blank",
+                 _m_problems_none),
+    MutationKind("full-completion-claimed", "an indicator certainly short of its target, while the goals claim "
+                 "full completion", _m_full_completion_claimed),
 )}
 
 

@@ -9,7 +9,7 @@ cell that may be a whole sentence (``开展消防安全活动6次``, ``资源链
 the target, and says why; what cannot be judged raises :class:`~formaudit.errors.NotEvaluable`.
 
 The engine-facing functions at the end (``target_kind``, ``reaches``, ``target_value``,
-``achieved_value``, ``direction``, ``is_placeholder``, ``ratio``) take expression values — a ``Figure``,
+``achieved_value``, ``direction``, ``is_placeholder``, ``ratio``, ``missed_targets``) take expression values — a ``Figure``,
 a ``str`` (``Text``), or ``None``/``Blank`` — and are meant for the ``formaudit.functions`` entry-point
 group. See docs/targets.md for the conventions (in Chinese, with English summaries).
 
@@ -31,7 +31,7 @@ from formaudit.figures import BLANK_MARKERS, FALSE, MAYBE, TRUE, Figure, Truth, 
 __all__ = [
     "Target", "Achieved", "Verdict", "Deadline", "DateSpan",
     "parse_target", "parse_achieved", "judge", "reaches",
-    "target_kind", "target_value", "achieved_value", "direction", "is_placeholder", "ratio",
+    "target_kind", "target_value", "achieved_value", "direction", "is_placeholder", "ratio", "missed_targets",
     "chinese_number", "OVERSHOOT",
 ]
 
@@ -1305,7 +1305,36 @@ def ratio(achieved: object, target: object, nature: object = None, unit: object 
     return r
 
 
+def missed_targets(rows: object):
+    """The indicator rows whose achieved value certainly does not reach the target (``reaches`` is false),
+    read with each row's ``nature``, ``unit`` and ``name`` when it has them: ``len(missed_targets(indicators)) > 0``.
+    A list of lists (``col(tasks, 'indicators')``) is read as one list. Rows that cannot be judged
+    (qualitative targets, no figure, a unit mismatch) and rows that reach the target only possibly are not
+    counted."""
+    from formaudit.values import Record, Rows
+
+    if _is_blank(rows):
+        return Rows(())
+    if not isinstance(rows, tuple):
+        raise NotEvaluable(f"missed_targets() needs indicator rows, not {type(rows).__name__}")
+    flat = [r for x in rows for r in (x if isinstance(x, tuple) else (x,))]
+    out = []
+    for r in flat:
+        if not isinstance(r, Record):
+            continue
+        target, achieved = r.get("target"), r.get("achieved")
+        if _is_blank(target) or _is_blank(achieved):
+            continue
+        try:
+            truth = judge(achieved, target, r.get("nature"), r.get("unit"), r.get("name")).truth
+        except NotEvaluable:
+            continue
+        if truth is FALSE:
+            out.append(r)
+    return Rows(out, getattr(rows, "pointer", ""))
+
+
 # Their result depends on the arguments alone: within one form, the checker reuses it for a second call with
 # the same arguments (three indicator rules asking ``reaches`` of the same row parse and judge it once).
-for _fn in (target_kind, reaches, target_value, achieved_value, direction, ratio):
+for _fn in (target_kind, reaches, target_value, achieved_value, direction, ratio, missed_targets):
     _fn.pure = True  # type: ignore[attr-defined]
