@@ -133,8 +133,8 @@ rules:
     assert not pack.rule("funds.overspent").enabled
     assert "funds.overspent" not in [r.id for r in pack.enabled_rules]
     assert str(pack.params["completion_alarm"]) == "85%"
-    assert pack.param_origin == {"completion_alarm": "test.pack", "adjustment_alarm": "cn.dept-overall-self-eval",
-                                 "overspend_limit": "cn.dept-overall-self-eval"}
+    base_params = ("adjustment_alarm", "overspend_limit", "full_completion_words", "full_completion_negations")
+    assert pack.param_origin == {"completion_alarm": "test.pack", **{p: "cn.dept-overall-self-eval" for p in base_params}}
     # the inherited rule reads the new threshold: 87.96 % passes at 85 %, failed at 90 %
     assert base.rule("funds.completion-low").examples[1].expect == "fail"
     results = {(r.rule.id, r.example.name): r.actual for r in run_examples(pack)}
