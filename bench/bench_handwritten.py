@@ -74,6 +74,12 @@ def _div(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> tuple[Decima
     return min(lows), max(highs)
 
 
+def _printed(iv: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+    """The printed value itself (the middle of its rounding interval), as an exact interval: ``exact()``."""
+    middle = (iv[0] + iv[1]) / 2
+    return middle, middle
+
+
 def _disjoint(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
     return a[1] < b[0] or b[1] < a[0]
 
@@ -136,7 +142,9 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
                     outcome = NOT_APPLICABLE
                 else:
                     cr, actual = _need(cr_text), _need(row.get("actual"))
-                    by_budget, by_initial = _div(actual, budget), _div(actual, initial)
+                    # the other formula from the printed amounts themselves (exact() in the pack)
+                    printed_actual, printed_initial = _printed(actual), _printed(initial)
+                    by_budget, by_initial = _div(actual, budget), _div(printed_actual, printed_initial)
                     outcome = PASSED if not _disjoint(cr, by_budget) or _disjoint(cr, by_initial) else FAILED
         except _Unknown:
             outcome = NOT_EVALUABLE

@@ -290,8 +290,8 @@ def verdicts(form: dict[str, Any]) -> dict[str, Any]:
             try:
                 if _eq(rate, by_full) != _NO:
                     outcome = PASSED
-                else:
-                    outcome = FAILED if _eq(rate, by_initial) != _NO else PASSED
+                else:  # the other formula from the printed amounts themselves (exact() in the pack)
+                    outcome = FAILED if _eq(rate, _div(_exact(executed), _exact(initial))) != _NO else PASSED
             except _Unknown:
                 outcome = NOT_EVALUABLE
         note("funds.execution-rate-initial-base", outcome, f"{at}/execution_rate" if outcome == FAILED else at)

@@ -187,6 +187,9 @@ def _text_value(raw: str, pointer: str) -> Any:
     stripped = raw.strip()
     if stripped in BLANK_MARKERS:
         return Blank(pointer, stripped)
+    if len(stripped) > 64:  # long only by its spacing (a run of spaces or line breaks before the unit)?
+        squeezed = " ".join(stripped.split())
+        stripped = squeezed if len(squeezed) <= 64 else stripped
     figure = _parsed(stripped) if len(stripped) <= 64 else None
     if figure is not None:
         return figure.with_pointer(pointer)

@@ -218,3 +218,11 @@ def test_importing_formaudit_testing_does_not_import_hypothesis():
             "print('hypothesis' in sys.modules); t.amounts; print('hypothesis' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[-2:] == ["False", "True"]
+
+
+def test_a_figure_long_only_by_its_spacing_is_still_a_figure():
+    """Found in the wheel pass of .ci/run: the schema accepts an amount whose number and unit are separated by a
+    long run of whitespace (here NEL, U+0085), which the 64-character cap on figure texts used to read as text."""
+    read = convert("0，000，000，000." + "\x85" * 50 + "元", "/x")
+    assert isinstance(read, Figure) and read.value == 0 and read.dim == "元"
+    assert isinstance(convert("很长的文字" * 20, "/y"), str)  # long text stays text

@@ -40,6 +40,9 @@ class ProjectSettings:
     grades: tuple[Decimal, Decimal, Decimal] = (Decimal(90), Decimal(80), Decimal(60))
     far_above: Decimal = Decimal("1.3")
     total_label: str = "年度资金总额"
+    # goals.full-completion-claimed: a consistent form's goals claim full completion only where it may
+    claim_words: tuple[str, ...] = ("全面完成", "全部完成", "圆满完成", "均已完成", "均按时完成", "全部达到", "全面达到",
+                                    "均已达到", "全部实现", "全面实现", "均已实现", "100%完成")
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,9 @@ class ProjectModel(FormModel):
             grades=(_param_number(params, "grade_excellent", 90), _param_number(params, "grade_good", 80),
                     _param_number(params, "grade_pass", 60)),
             far_above=_param_ratio(params, "far_above", "130%"),
-            total_label=str(label))
+            total_label=str(label),
+            **({"claim_words": tuple(str(w) for w in params["full_completion_words"])}
+               if isinstance(params.get("full_completion_words"), (list, tuple)) else {}))
 
     def specs(self, settings, *, rich=False, **options):
         return _project_spec(settings, rich)
@@ -292,7 +297,9 @@ def _project_spec(draw, settings: ProjectSettings, rich: bool) -> ProjectSpec:
             names.add(pair.name)
             indicators.append(_scored(draw, level1, level2, pair, w, sd))
     grade_long = draw(st.booleans())
-    planned = "全年" + draw(texts(max_size=30, wild=False))
+    # random text must not claim full completion by chance (Hypothesis also draws strings it finds in local code)
+    planned = "全年" + draw(texts(max_size=30, wild=False).filter(
+        lambda t: not any(w in "全年" + t for w in settings.claim_words)))
     year = draw(st.integers(2019, 2025))
     header = (("title", draw(st.sampled_from(["项目支出绩效自评表", f"{year}年度项目支出绩效自评表"]))), ("year", year),
               ("project", draw(st.sampled_from(["社区居家养老服务项目", "农村饮水安全巩固提升工程", "中小学校舍维修改造"]))),
