@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - depends on the platform having a wheel
 
 from .errors import NotEvaluable
 from .expressions import Expression, Scope, truth_of
-from .figures import FALSE, TRUE, Figure, Truth
+from .figures import FALSE, Figure, Truth
 from .findings import Finding, FormResult, RuleCounts, fingerprint
 from .packs import Pack, Rule, Template
 from .values import Blank, Record, Rows, Text, child_pointer, convert, plain

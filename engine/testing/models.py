@@ -19,7 +19,7 @@ the edge (0 = right at the boundary, which is where tolerance bugs live).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 from typing import Any, Callable, Mapping
 
